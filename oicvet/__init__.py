@@ -1,0 +1,102 @@
+"""oicvet: the OIC-VET portal. ``create_app`` builds the site in named steps."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from config import WEAK_SECRET_KEYS, Config, ProductionConfig, get_config
+from oicvet.i18n import CatalogSource
+from oicvet.plugins import SectorPlugin
+from oicvet.plugins.loader import load_plugins, register_plugins
+
+CORE_TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+
+
+def create_app(config: str | type[Config] | None = None, **overrides: Any) -> Flask:
+    """Build the app: configure, load plugins, bind extensions, add the site."""
+    app = Flask(__name__, instance_relative_config=True)
+    configure(app, config, overrides)
+    plugins = load_plugins(Path(app.config["OICVET_PLUGIN_DIR"]), app.config["OICVET_PLUGINS"])
+    init_extensions(app, plugins)
+    register_plugins(app, plugins)
+    register_core_blueprints(app)
+    register_error_handlers(app)
+    register_cli(app)
+    return app
+
+
+def configure(app: Flask, config: str | type[Config] | None, overrides: dict[str, Any]) -> None:
+    config_class = config if isinstance(config, type) else get_config(config)
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        database = Path(app.instance_path) / "oicvet.db"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database}"
+    if issubclass(config_class, ProductionConfig) and _weak_secret(app.config["SECRET_KEY"]):
+        raise RuntimeError("Production needs a real SECRET_KEY (32 characters or more) in the environment")
+
+
+def _weak_secret(key: str | None) -> bool:
+    return not key or key in WEAK_SECRET_KEYS or len(key) < 32
+
+
+def init_extensions(app: Flask, plugins: list[SectorPlugin]) -> None:
+    from oicvet import i18n
+    from oicvet.extensions import csrf, db, limiter, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    # Limits first, so that a flood of bad requests is refused before any other check.
+    limiter.init_app(app)
+    csrf.init_app(app)
+    sources = [CatalogSource("core", CORE_TRANSLATIONS, "messages")]
+    sources += [
+        CatalogSource(p.key, p.translations_dir, p.key) for p in plugins if p.translations_dir
+    ]
+    i18n.init_app(app, sources)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    # WAL lets readers and a writer work at once; the timeout waits out short locks.
+    if type(dbapi_connection).__module__ == "sqlite3":
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def register_core_blueprints(app: Flask) -> None:
+    from oicvet import menu, security, templating
+    from oicvet.contact.views import bp as contact_bp
+    from oicvet.pages.views import bp as pages_bp
+    from oicvet.pages.views import root as root_bp
+    from oicvet.programmes.views import bp as programmes_bp
+
+    app.register_blueprint(root_bp)
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(programmes_bp)
+    app.register_blueprint(contact_bp)
+    menu.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from oicvet import errors
+
+    errors.init_app(app)
+
+
+def register_cli(app: Flask) -> None:
+    from oicvet import cli
+
+    cli.init_app(app)

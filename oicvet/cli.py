@@ -1,0 +1,108 @@
+"""Command-line tasks: ``flask setup``, ``flask seed``, ``flask focal-points``, ``flask translate``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from flask_migrate import upgrade
+
+from oicvet.extensions import db
+from oicvet.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from oicvet.models import FocalPoint
+from oicvet.plugins.registry import get_registry
+from oicvet.seed import load_seed
+
+ROOT = Path(__file__).resolve().parent.parent
+
+focal_points = AppGroup("focal-points", help="Keep the list of National Focal Points.")
+translate = AppGroup("translate", help="Extract and update the translation catalogs.")
+
+
+@click.command("setup")
+def setup_command() -> None:
+    """Create or migrate the database, then load the shipped content."""
+    upgrade()
+    added = load_seed()
+    click.echo(f"Database ready; {added} events added.")
+
+
+@click.command("seed")
+def seed_command() -> None:
+    """Load the shipped events that the database does not have yet."""
+    click.echo(f"{load_seed()} events added.")
+
+
+@focal_points.command("set")
+@click.argument("country")
+@click.argument("institution")
+@click.option("--ar", "institution_ar", help="The institution's name in Arabic.")
+@click.option("--fr", "institution_fr", help="The institution's name in French.")
+@click.option("--website", help="The institution's website.")
+def set_focal_point(country: str, institution: str, institution_ar: str | None,
+                    institution_fr: str | None, website: str | None) -> None:
+    """Record COUNTRY's (ISO code) National Focal Point."""
+    from oicvet.countries import OIC_MEMBER_STATES
+
+    code = country.upper()
+    if code not in OIC_MEMBER_STATES:
+        raise click.BadParameter(f"{country} is not an OIC member state code", param_hint="COUNTRY")
+    point = db.session.scalar(db.select(FocalPoint).where(FocalPoint.country == code))
+    point = point or FocalPoint(country=code)
+    point.institution_en = institution
+    point.institution_ar = institution_ar
+    point.institution_fr = institution_fr
+    point.website = website
+    db.session.add(point)
+    db.session.commit()
+    click.echo(f"Saved the focal point of {code}.")
+
+
+@focal_points.command("remove")
+@click.argument("country")
+def remove_focal_point(country: str) -> None:
+    """Remove COUNTRY's National Focal Point."""
+    deleted = db.session.execute(
+        db.delete(FocalPoint).where(FocalPoint.country == country.upper())
+    ).rowcount
+    db.session.commit()
+    click.echo(f"Removed {deleted} focal point(s).")
+
+
+def _domains() -> list[tuple[str, Path, Path]]:
+    """(domain, source folder, catalog folder) for the core and each loaded plugin."""
+    found = [("messages", ROOT / "oicvet", ROOT / "translations")]
+    for plugin in get_registry():
+        if plugin.root is not None:
+            found.append((plugin.key, plugin.root, plugin.root / "translations"))
+    return found
+
+
+def _pybabel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True)
+
+
+@translate.command("update")
+def translate_update() -> None:
+    """Extract the strings of the core and each plugin, and merge them into the catalogs."""
+    for domain, source, catalogs in _domains():
+        template = catalogs / f"{domain}.pot"
+        catalogs.mkdir(exist_ok=True)
+        _pybabel("extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "--no-location",
+                 "--sort-output", "-o", str(template), str(source))
+        for lang in LANGUAGES:
+            if lang == DEFAULT_LANGUAGE:
+                continue
+            command = "update" if (catalogs / lang).is_dir() else "init"
+            _pybabel(command, "-i", str(template), "-d", str(catalogs), "-D", domain, "-l", lang)
+    click.echo("Catalogs updated; translate the new entries in each .po file.")
+
+
+def init_app(app: Flask) -> None:
+    for command in (setup_command, seed_command, focal_points, translate):
+        app.cli.add_command(command)
+

@@ -1,0 +1,116 @@
+"""The real content a fresh install starts with.
+
+OIC-VET's own events live here; each plugin ships its programme's events.
+Loading is idempotent: an event already loaded (by its seed key) is kept as
+staff may have edited it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+from oicvet.extensions import db
+from oicvet.i18n import LANGUAGES
+from oicvet.models import Event
+from oicvet.plugins import SeedEvent
+from oicvet.plugins.registry import get_registry
+
+CORE_SECTOR = None
+CORE_PROGRAMME = "oicvet"  # stands for OIC-VET itself; stored as NULL
+
+CORE_EVENTS = [
+    SeedEvent(
+        key="mac-1-2009",
+        programme=CORE_PROGRAMME,
+        kind="committee_meeting",
+        title=_l("First Meeting of the Monitoring and Advisory Committee"),
+        year=2009,
+        start=date(2009, 5, 13),
+        city=_l("Izmir"),
+        country="TR",
+        summary=_l("The Monitoring and Advisory Committee of OIC-VET met for the first time."),
+    ),
+    SeedEvent(
+        key="oicvet-launch-2009",
+        programme=CORE_PROGRAMME,
+        kind="launch",
+        title=_l("Launch of the OIC Vocational Education and Training Programme"),
+        year=2009,
+        start=date(2009, 11, 9),
+        summary=_l("OIC-VET was launched at the COMCEC Economic Summit, after COMCEC had endorsed it at its 24th Session in 2008."),
+    ),
+    SeedEvent(
+        key="mac-2-2010",
+        programme=CORE_PROGRAMME,
+        kind="committee_meeting",
+        title=_l("Second Meeting of the Monitoring and Advisory Committee"),
+        year=2010,
+        start=date(2010, 5, 11),
+        end=date(2010, 5, 12),
+        city=_l("Antalya"),
+        country="TR",
+        summary=_l("The Monitoring and Advisory Committee of OIC-VET held its second meeting."),
+    ),
+    SeedEvent(
+        key="mac-3-2011",
+        programme=CORE_PROGRAMME,
+        kind="committee_meeting",
+        title=_l("Third Meeting of the Monitoring and Advisory Committee"),
+        year=2011,
+        start=date(2011, 7, 16),
+        end=date(2011, 7, 20),
+        city=_l("Tehran"),
+        country="IR",
+        summary=_l("The Monitoring and Advisory Committee of OIC-VET held its third meeting."),
+    ),
+]
+
+
+def _in_every_language(text) -> dict[str, str | None]:
+    if text is None:
+        return {lang: None for lang in LANGUAGES}
+    values = {}
+    for lang in LANGUAGES:
+        with force_locale(lang):
+            values[lang] = str(text)
+    return values
+
+
+def _event_from(seed: SeedEvent, sector: str | None) -> Event:
+    fields = {}
+    for name, text in (("title", seed.title), ("summary", seed.summary),
+                       ("body", seed.body), ("city", seed.city)):
+        for lang, value in _in_every_language(text).items():
+            fields[f"{name}_{lang}"] = value
+    return Event(
+        seed_key=seed.key,
+        sector=sector,
+        programme=None if seed.programme == CORE_PROGRAMME else seed.programme,
+        kind=seed.kind,
+        year=seed.year,
+        start_date=seed.start,
+        end_date=seed.end,
+        country=seed.country,
+        is_virtual=seed.virtual,
+        participants=seed.participants,
+        countries_count=seed.countries,
+        **fields,
+    )
+
+
+def load_seed() -> int:
+    """Add the shipped events that are not in the database yet; return how many."""
+    wanted = [(seed, None) for seed in CORE_EVENTS]
+    for plugin in get_registry():
+        wanted += [(seed, plugin.key) for seed in plugin.events]
+    present = set(db.session.scalars(db.select(Event.seed_key).where(Event.seed_key.is_not(None))))
+    added = 0
+    for seed, sector in wanted:
+        if seed.key not in present:
+            db.session.add(_event_from(seed, sector))
+            added += 1
+    db.session.commit()
+    return added

@@ -1,0 +1,42 @@
+"""Contact Us: stored, confirmed in the reader's language, and forgiving of mistakes."""
+
+from __future__ import annotations
+
+from oicvet.models import ContactMessage
+from tests.conftest import csrf_token
+
+
+def _post(client, lang, **fields):
+    token = csrf_token(client.get(f"/{lang}/contact/").get_data(as_text=True))
+    return client.post(f"/{lang}/contact/", data={"csrf_token": token, **fields})
+
+
+def test_a_message_is_stored_and_confirmed_in_french(client, db):
+    response = _post(client, "fr", name="Awa Ndiaye (test)", email="awa@example.org",
+                     subject="Formation", message="Nous souhaitons participer à un atelier.")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/fr/contact/")
+    page = client.get("/fr/contact/").get_data(as_text=True)
+    assert "Merci" in page
+    stored = db.session.scalar(db.select(ContactMessage).where(ContactMessage.email == "awa@example.org"))
+    assert stored.subject == "Formation" and stored.language == "fr"
+
+
+def test_bad_input_keeps_what_was_typed_with_a_translated_error(client, db):
+    before = db.session.scalar(db.select(db.func.count(ContactMessage.id)))
+    response = _post(client, "ar", name="سارة", email="not-an-address", subject="<b>سؤال</b>",
+                     message="نص الرسالة هنا.")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'value="سارة"' in html and 'value="not-an-address"' in html
+    assert "نص الرسالة هنا." in html
+    assert "&lt;b&gt;سؤال&lt;/b&gt;" in html  # escaped, never markup
+    assert 'aria-invalid="true"' in html and 'aria-describedby="email-error"' in html
+    assert "يرجى إدخال عنوان بريد إلكتروني صالح" in html
+    assert db.session.scalar(db.select(db.func.count(ContactMessage.id))) == before
+
+
+def test_empty_form_names_every_missing_field(client):
+    html = _post(client, "en", name="", email="", subject="", message="").get_data(as_text=True)
+    for text in ("Please enter your name.", "Please enter your e-mail address.",
+                 "Please enter a subject.", "Please write your message."):
+        assert text in html

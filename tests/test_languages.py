@@ -1,0 +1,135 @@
+"""Languages: the URL prefix, the redirect from "/", alternates, catalogs, plurals, formats."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.checkers import python_format
+from babel.messages.pofile import read_po
+from flask_babel import force_locale, ngettext
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGS = sorted(ROOT.glob("translations/*/LC_MESSAGES/*.po")) + sorted(
+    ROOT.glob("plugins/*/translations/*/LC_MESSAGES/*.po")
+)
+
+
+def test_root_redirects_by_cookie_then_accept_language_then_english(client):
+    assert client.get("/").headers["Location"].endswith("/en/")
+    assert client.get("/", headers={"Accept-Language": "fr-FR,fr;q=0.9"}).headers["Location"].endswith("/fr/")
+    assert client.get("/", headers={"Accept-Language": "de, ar;q=0.5"}).headers["Location"].endswith("/ar/")
+    client.set_cookie("lang", "ar")
+    response = client.get("/", headers={"Accept-Language": "fr"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/ar/")
+    assert "Accept-Language" in response.headers["Vary"]
+
+
+def test_reading_a_page_remembers_its_language(client):
+    client.get("/fr/about/")
+    assert client.get("/").headers["Location"].endswith("/fr/")
+
+
+@pytest.mark.parametrize("lang,direction", [("en", "ltr"), ("ar", "rtl"), ("fr", "ltr")])
+def test_html_lang_and_dir(client, lang, direction):
+    html = client.get(f"/{lang}/about/").get_data(as_text=True)
+    assert f'<html lang="{lang}" dir="{direction}">' in html
+
+
+def test_alternates_and_switcher_keep_the_page_and_query(client):
+    html = client.get("/ar/programmes/e-government-working-group/?year=2009").get_data(as_text=True)
+    for lang in ("en", "ar", "fr"):
+        assert (f'<link rel="alternate" hreflang="{lang}" '
+                f'href="http://localhost/{lang}/programmes/e-government-working-group/?year=2009">') in html
+        assert f'href="/{lang}/programmes/e-government-working-group/?year=2009" lang="{lang}"' in html
+    assert ('hreflang="x-default" href="http://localhost/en/programmes/e-government-working-group/?year=2009"'
+            in html)
+    home = client.get("/fr/").get_data(as_text=True)
+    assert 'hreflang="x-default" href="http://localhost/"' in home
+
+
+def test_layout_strings_are_translated(client):
+    assert "انتقل إلى المحتوى الرئيسي" in client.get("/ar/").get_data(as_text=True)
+    assert "Aller au contenu principal" in client.get("/fr/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", CATALOGS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_catalog_is_complete(path):
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    language = path.parts[-3]
+    if language == "ar":
+        assert catalog.num_plurals == 6, "Arabic needs its six plural forms"
+    problems = []
+    for message in catalog:
+        if not message.id:
+            continue
+        if message.fuzzy:
+            problems.append(f"fuzzy: {message.id!r}")
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not all(strings):
+            problems.append(f"untranslated: {message.id!r}")
+            continue
+        try:
+            python_format(catalog, message)
+        except Exception as error:  # TranslationError from Babel's checker
+            problems.append(f"placeholders: {message.id!r}: {error}")
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        wanted = set(re.findall(r"%\(\w+\)[sd]", ids[0]))
+        for string in strings:
+            if set(re.findall(r"%\(\w+\)[sd]", string)) - wanted:
+                problems.append(f"unknown placeholder in {message.id!r}")
+    assert not catalog.fuzzy, "the catalog header is marked fuzzy"
+    assert not problems, "\n".join(problems)
+
+
+def test_every_plugin_and_the_core_have_arabic_and_french_catalogs(app):
+    assert (ROOT / "translations/ar/LC_MESSAGES/messages.po").is_file()
+    assert (ROOT / "translations/fr/LC_MESSAGES/messages.po").is_file()
+    for plugin in app.extensions["oicvet.plugins"]:
+        for lang in ("ar", "fr"):
+            assert (plugin.translations_dir / lang / "LC_MESSAGES" / f"{plugin.key}.po").is_file()
+
+
+# What a reader of Arabic expects for each count (zero, one, two, few, many, other).
+ARABIC_PROGRAMMES = {
+    0: "لا برامج",
+    1: "برنامج واحد",
+    2: "برنامجان",
+    3: "3 برامج",
+    11: "11 برنامجًا",
+    100: "100 برنامج",
+    101: "101 برنامج",
+}
+
+
+def test_arabic_has_six_plural_forms(app):
+    with app.test_request_context("/ar/"), force_locale("ar"):
+        for count, expected in ARABIC_PROGRAMMES.items():
+            assert ngettext("%(num)d programme", "%(num)d programmes", count) == expected, count
+    assert len(set(ARABIC_PROGRAMMES.values())) == 7
+
+
+def test_all_arabic_catalogs_share_one_plural_rule():
+    rules = set()
+    for path in CATALOGS:
+        if path.parts[-3] == "ar":
+            with path.open("rb") as handle:
+                rules.add(read_po(handle).plural_forms)
+    assert len(rules) == 1, rules
+
+
+def test_french_plurals(app):
+    with app.test_request_context("/fr/"), force_locale("fr"):
+        assert ngettext("%(num)d programme", "%(num)d programmes", 0) == "0 programme"
+        assert ngettext("%(num)d programme", "%(num)d programmes", 1) == "1 programme"
+        for count in (2, 3, 11, 100, 101):
+            assert ngettext("%(num)d programme", "%(num)d programmes", count) == f"{count} programmes"
+
+
+def test_numbers_dates_and_countries_follow_the_page(client):
+    fr = client.get("/fr/committee/").get_data(as_text=True)
+    assert "13 mai 2009" in fr and "Turquie" in fr
+    ar = client.get("/ar/committee/").get_data(as_text=True)
+    assert "مايو" in ar and "إيران" in ar

@@ -1,0 +1,131 @@
+"""The plugin system: discovery, choice and order, errors that name the plugin, isolation."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from oicvet.i18n import CatalogClash
+from oicvet.plugins import PluginError
+from tests.conftest import ALL_SECTORS, FIXTURES
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def installed_example(monkeypatch):
+    """Put a distribution with an ``oicvet.plugins`` entry point on the path."""
+    monkeypatch.syspath_prepend(str(FIXTURES / "entry_points"))
+
+
+def test_an_installed_plugin_appears_with_menu_page_and_translated_title(make_app, installed_example):
+    app = make_app()
+    assert [p.key for p in app.extensions["oicvet.plugins"]][-1] == "example"
+    client = app.test_client()
+    html = client.get("/en/").get_data(as_text=True)
+    assert 'href="/en/sectors/example/">Example Sector</a>' in html
+    assert 'href="/en/programmes/example-programme/">Example Programme</a>' in html
+    assert 'href="/en/example/about/">About the example sector</a>' in html
+    ar = client.get("/ar/programmes/example-programme/").get_data(as_text=True)
+    assert "<h1>برنامج تجريبي</h1>" in ar
+    assert "قطاع تجريبي" in ar  # the plugin's own catalog
+    assert "انتقل إلى المحتوى الرئيسي" in ar  # the layout's strings, from the core's catalog
+    fr = client.get("/fr/example/about/").get_data(as_text=True)
+    assert "<h1>À propos du secteur d&#39;exemple</h1>" in fr
+    assert client.get("/static/plugins/example/example.css").status_code == 200
+
+
+def test_plugins_load_in_the_configured_order(make_app):
+    app = make_app(OICVET_PLUGINS=["social", "diplomacy"])
+    assert [p.key for p in app.extensions["oicvet.plugins"]] == ["social", "diplomacy"]
+
+
+def test_a_plugin_left_out_loses_all_its_pages_and_menu_entries(make_app):
+    app = make_app(OICVET_PLUGINS=[key for key in ALL_SECTORS if key != "labour"])
+    client = app.test_client()
+    for lang in ("en", "ar", "fr"):
+        assert client.get(f"/{lang}/sectors/labour/").status_code == 404
+        assert client.get(f"/{lang}/programmes/occupational-safety-and-health-network/").status_code == 404
+    html = client.get("/en/").get_data(as_text=True)
+    assert "/sectors/labour/" not in html and "occupational-safety" not in html
+    archive = client.get("/en/archive/").get_data(as_text=True)
+    assert "OIC-OSHNET" not in archive and 'value="labour"' not in archive
+    assert "occupational-safety" not in client.get("/en/summary/").get_data(as_text=True)
+    with app.app_context():
+        from oicvet.extensions import db
+        from oicvet.models import Event
+
+        oshnet = db.session.scalar(db.select(Event).where(Event.seed_key == "oshnet-launch-2011"))
+    assert client.get(f"/en/events/{oshnet.id}/").status_code == 404
+    # The same event is there when the plugin is loaded.
+    assert make_app().test_client().get(f"/en/events/{oshnet.id}/").status_code == 200
+
+
+def test_a_missing_plugin_stops_start_up(make_app):
+    with pytest.raises(PluginError, match="'maritime'"):
+        make_app(OICVET_PLUGINS=["diplomacy", "maritime"])
+
+
+def test_a_plugin_listed_twice_stops_start_up(make_app):
+    with pytest.raises(PluginError, match="'ict'"):
+        make_app(OICVET_PLUGINS=["ict", "ict"])
+
+
+def test_a_duplicated_plugin_stops_start_up(make_app, tmp_path, monkeypatch):
+    dist = tmp_path / "dup-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: dup\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[oicvet.plugins]\ndiplomacy = plugins.diplomacy:plugin\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(PluginError, match="'diplomacy' is provided twice"):
+        make_app()
+
+
+def _write_plugin(folder: Path, key: str, body: str) -> None:
+    package = folder / key
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text(textwrap.dedent(body))
+
+
+def test_a_broken_plugin_stops_start_up_naming_it(make_app, tmp_path):
+    _write_plugin(tmp_path, "broken", "raise ImportError('missing dependency')\n")
+    with pytest.raises(PluginError, match="'broken'.*missing dependency"):
+        make_app(OICVET_PLUGIN_DIR=str(tmp_path))
+
+
+def test_a_plugin_without_a_sector_plugin_object_stops_start_up(make_app, tmp_path):
+    _write_plugin(tmp_path, "empty", "plugin = object()\n")
+    with pytest.raises(PluginError, match="'empty'"):
+        make_app(OICVET_PLUGIN_DIR=str(tmp_path))
+
+
+def test_a_plugin_cannot_clobber_a_core_string(make_app, tmp_path):
+    _write_plugin(tmp_path, "clobber", """
+        from flask_babel import lazy_gettext as _l
+        from oicvet.plugins import Programme, SectorPlugin
+        plugin = SectorPlugin(key="clobber", title=_l("Clobber"), description=_l("Clobber"), order=1,
+                              programmes=[Programme("clobber", _l("Clobber"), _l("Clobber"), _l("Clobber"))])
+    """)
+    messages = tmp_path / "clobber" / "translations" / "ar" / "LC_MESSAGES"
+    messages.mkdir(parents=True)
+    header = (ROOT / "plugins/ict/translations/ar/LC_MESSAGES/ict.po").read_text().split("\n\n")[0]
+    (messages / "clobber.po").write_text(
+        header + '\n\nmsgid "Skip to main content"\nmsgstr "شيء آخر"\n'
+    )
+    with pytest.raises(CatalogClash, match="'clobber'.*Skip to main content"):
+        make_app(OICVET_PLUGIN_DIR=str(tmp_path))
+
+
+def test_plugin_templates_are_namespaced(app):
+    # Every plugin's sector page comes from its own folder, under its own key.
+    for plugin in app.extensions["oicvet.plugins"]:
+        source, filename, _ = app.jinja_loader.get_source(app.jinja_env, f"{plugin.key}/sector.html")
+        assert Path(filename).is_relative_to(plugin.root)
+
+
+def test_the_core_never_imports_a_plugin():
+    for path in (ROOT / "oicvet").rglob("*.py"):
+        text = path.read_text()
+        assert "import plugins" not in text and "from plugins" not in text, path
