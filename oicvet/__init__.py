@@ -75,7 +75,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 
 def register_core_blueprints(app: Flask) -> None:
-    from oicvet import menu, security, templating
+    from oicvet import caching, menu, security, templating
     from oicvet.contact.views import bp as contact_bp
     from oicvet.pages.views import bp as pages_bp
     from oicvet.pages.views import root as root_bp
@@ -87,6 +87,7 @@ def register_core_blueprints(app: Flask) -> None:
     app.register_blueprint(contact_bp)
     menu.init_app(app)
     security.init_app(app)
+    caching.init_app(app)
     templating.init_app(app)
 
 

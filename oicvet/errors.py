@@ -5,12 +5,12 @@ from __future__ import annotations
 from contextlib import suppress
 
 from flask import Flask, g, render_template, request
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from oicvet.extensions import db
 from oicvet.i18n import LANGUAGES, preferred_language
+from oicvet.i18n import lazy_gettext as _l
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Please check the address or the form and try again.")),

@@ -22,7 +22,9 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, g, request, url_for
-from flask_babel import Babel, Domain, get_locale
+from flask_babel import Babel, Domain, get_locale, gettext
+from flask_babel.speaklater import LazyString
+from markupsafe import escape
 from werkzeug.routing import BaseConverter
 
 LANGUAGES = ("en", "ar", "fr")
@@ -30,6 +32,22 @@ DEFAULT_LANGUAGE = "en"
 LANGUAGE_COOKIE = "lang"
 #: Names of the languages in themselves, for the switcher.
 LANGUAGE_NAMES = {"en": "English", "ar": "العربية", "fr": "Français"}
+
+
+class LazyText(LazyString):
+    """A translation looked up when shown, and escaped like any other text.
+
+    Flask-Babel's lazy strings declare themselves safe HTML; titles and
+    descriptions are text, and "&" or a quote in them must not leak as markup.
+    """
+
+    def __html__(self) -> str:
+        return str(escape(str(self)))
+
+
+def lazy_gettext(string: str, **variables) -> LazyText:
+    """Mark ``string`` for translation, translated in the language of each page."""
+    return LazyText(gettext, string, **variables)
 
 
 class CatalogClash(RuntimeError):

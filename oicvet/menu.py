@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask, current_app, url_for
-from flask_babel import lazy_gettext as _l
 
 from oicvet.i18n import current_language
+from oicvet.i18n import lazy_gettext as _l
 from oicvet.plugins.registry import get_registry
 
 

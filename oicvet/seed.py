@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 
 from oicvet.extensions import db
 from oicvet.i18n import LANGUAGES
+from oicvet.i18n import lazy_gettext as _l
 from oicvet.models import Event
 from oicvet.plugins import SeedEvent
 from oicvet.plugins.registry import get_registry

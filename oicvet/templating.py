@@ -6,8 +6,8 @@ import hashlib
 from pathlib import Path
 
 from flask import Flask, url_for
-from flask_babel import lazy_gettext as _l
 
+from oicvet.i18n import lazy_gettext as _l
 from oicvet.plugins.registry import get_registry
 
 EVENT_KIND_LABELS = {

@@ -133,3 +133,29 @@ def test_numbers_dates_and_countries_follow_the_page(client):
     assert "13 mai 2009" in fr and "Turquie" in fr
     ar = client.get("/ar/committee/").get_data(as_text=True)
     assert "مايو" in ar and "إيران" in ar
+
+
+def _domains():
+    yield "messages", ROOT / "oicvet", ROOT / "translations"
+    for package in sorted((ROOT / "plugins").iterdir()):
+        if (package / "__init__.py").is_file():
+            yield package.name, package, package / "translations"
+
+
+@pytest.mark.parametrize("domain,source,catalogs", list(_domains()), ids=lambda v: str(v)[-20:])
+def test_every_string_in_the_code_is_in_the_catalogs(domain, source, catalogs):
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
+
+    with (ROOT / "babel.cfg").open() as handle:
+        method_map, options_map = parse_mapping_cfg(handle)
+    keywords = {**DEFAULT_KEYWORDS, "_l": None}
+    found = {message[2] for message in extract_from_dir(str(source), method_map, options_map, keywords)}
+    for lang in ("ar", "fr"):
+        with (catalogs / lang / "LC_MESSAGES" / f"{domain}.po").open("rb") as handle:
+            catalog = read_po(handle)
+        known = {message.id for message in catalog if message.id}
+        missing = {m if isinstance(m, str) else m[0] for m in found} - {
+            k if isinstance(k, str) else k[0] for k in known
+        }
+        assert not missing, f"{lang}: not in the catalog (run `flask translate update`): {sorted(missing)}"

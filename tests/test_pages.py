@@ -161,3 +161,12 @@ def test_archive_filters_and_pagination(make_app):
 def test_archive_in_arabic_names_countries_in_arabic(client):
     html = client.get("/ar/archive/").get_data(as_text=True)
     assert "إيران" in html and "تركيا" in html
+
+
+def test_anonymous_pages_are_cacheable_and_revalidate(client):
+    client.set_cookie("lang", "en")
+    response = client.get("/en/summary/")
+    assert response.headers["Cache-Control"].startswith("public")
+    etag = response.headers["ETag"]
+    again = client.get("/en/summary/", headers={"If-None-Match": etag})
+    assert again.status_code == 304

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length
 
 from oicvet.extensions import db, limiter
 from oicvet.i18n import current_language
+from oicvet.i18n import lazy_gettext as _l
 from oicvet.models import ContactMessage
 
 bp = Blueprint("contact", __name__, url_prefix="/<lang:lang>")
@@ -52,8 +52,11 @@ def contact_limit() -> str:
     return current_app.config["CONTACT_RATE_LIMIT"]
 
 
+# On the blueprint, the limit is checked before the CSRF check: a flood is refused first.
+limiter.limit(contact_limit, methods=["POST"])(bp)
+
+
 @bp.route("/contact/", methods=["GET", "POST"])
-@limiter.limit(contact_limit, methods=["POST"])
 def form():
     contact = ContactForm()
     if contact.validate_on_submit():

@@ -4,7 +4,8 @@ A plugin is a package that exposes one object, ``plugin``, an instance of
 :class:`SectorPlugin`. Everything it offers is data; the core builds menus,
 pages, filters and seed content from it once, at start-up.
 
-Plugins import from here; nothing in the core imports a plugin.
+Plugins import from here, ``lazy_gettext`` included (as ``_l``: the
+extraction keyword); nothing in the core imports a plugin.
 """
 
 from __future__ import annotations
@@ -16,8 +17,11 @@ from typing import Any
 
 from flask import Blueprint
 
+from oicvet.i18n import lazy_gettext
+
 __all__ = [
     "EVENT_KINDS",
+    "lazy_gettext",
     "MenuLink",
     "PluginError",
     "Programme",

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections import defaultdict
 
 from flask import Blueprint, abort, current_app, render_template, request
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import SelectField
@@ -18,6 +17,7 @@ from wtforms.validators import Optional
 from oicvet.events import chronological, visible
 from oicvet.extensions import db
 from oicvet.i18n import country_name
+from oicvet.i18n import lazy_gettext as _l
 from oicvet.models import Event
 from oicvet.plugins.registry import get_registry
 

@@ -1,0 +1,27 @@
+"""HTTP caching for anonymous pages, so a front proxy (nginx) can serve them.
+
+A page is cacheable when the visitor has no session and the response sets
+no cookie: then its HTML is the same for everyone who asks for that URL.
+The ETag lets browsers and proxies revalidate with a 304.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, request, session
+
+PUBLIC_MAX_AGE = 60
+
+
+def init_app(app: Flask) -> None:
+    @app.after_request
+    def cache_anonymous_pages(response: Response) -> Response:
+        if request.method not in ("GET", "HEAD") or response.status_code != 200:
+            return response
+        if response.direct_passthrough or response.mimetype != "text/html":
+            return response  # static files carry their own long lifetime
+        if session or session.modified or "Set-Cookie" in response.headers:
+            response.headers["Cache-Control"] = "private, no-cache"
+            return response
+        response.headers["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
+        response.add_etag()
+        return response.make_conditional(request)
