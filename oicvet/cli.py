@@ -98,7 +98,8 @@ def translate_update() -> None:
             if lang == DEFAULT_LANGUAGE:
                 continue
             command = "update" if (catalogs / lang).is_dir() else "init"
-            _pybabel(command, "-i", str(template), "-d", str(catalogs), "-D", domain, "-l", lang)
+            options = ["--ignore-pot-creation-date"] if command == "update" else []
+            _pybabel(command, "-i", str(template), "-d", str(catalogs), "-D", domain, "-l", lang, *options)
     click.echo("Catalogs updated; translate the new entries in each .po file.")
 
 

@@ -40,3 +40,22 @@ def test_empty_form_names_every_missing_field(client):
     for text in ("Please enter your name.", "Please enter your e-mail address.",
                  "Please enter a subject.", "Please write your message."):
         assert text in html
+
+
+def test_a_missing_or_expired_token_gives_the_form_back_and_stores_nothing(client, db):
+    before = db.session.scalar(db.select(db.func.count(ContactMessage.id)))
+    response = client.post("/fr/contact/", data={
+        "csrf_token": "expired", "name": "Karim", "email": "karim@example.org",
+        "subject": "Question", "message": "Un message assez long."})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Ce formulaire avait expiré" in html
+    assert 'value="Karim"' in html and "Un message assez long." in html
+    assert db.session.scalar(db.select(db.func.count(ContactMessage.id))) == before
+
+
+def test_contact_is_rate_limited(make_app):
+    client = make_app(CONTACT_RATE_LIMIT="1 per minute").test_client()
+    assert _post(client, "en", name="A").status_code == 200
+    assert _post(client, "en", name="A").status_code == 429
+    assert client.get("/en/contact/").status_code == 200  # reading is never limited

@@ -69,15 +69,10 @@ def test_413(error_app):
     assert ARABIC_TITLES[413] in _assert_error_page(response, 413)
 
 
-def test_400_on_a_form_without_csrf_token(error_app):
-    response = error_app.test_client().post("/ar/contact/", data={"name": "A"})
-    assert ARABIC_TITLES[400] in _assert_error_page(response, 400)
-
-
 def test_429(error_app):
     client = error_app.test_client()
     for _ in range(2):
-        client.post("/ar/contact/", data={})
+        assert client.post("/ar/contact/", data={}).status_code == 200
     response = client.post("/ar/contact/", data={})
     assert ARABIC_TITLES[429] in _assert_error_page(response, 429)
 

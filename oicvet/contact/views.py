@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length
 
-from oicvet.extensions import db, limiter
+from oicvet.extensions import csrf, db, limiter
 from oicvet.i18n import current_language
 from oicvet.i18n import lazy_gettext as _l
 from oicvet.models import ContactMessage
@@ -52,8 +52,10 @@ def contact_limit() -> str:
     return current_app.config["CONTACT_RATE_LIMIT"]
 
 
-# On the blueprint, the limit is checked before the CSRF check: a flood is refused first.
 limiter.limit(contact_limit, methods=["POST"])(bp)
+# The form checks its own CSRF token, so that an expired one gives the form
+# back with what was typed instead of a bare 400 page.
+csrf.exempt(bp)
 
 
 @bp.route("/contact/", methods=["GET", "POST"])
@@ -72,4 +74,5 @@ def form():
         db.session.commit()
         flash(_("Thank you. Your message has been sent; we will reply by e-mail."), "success")
         return redirect(url_for("contact.form"))
-    return render_template("contact/form.html", form=contact)
+    expired = bool(contact.csrf_token.errors)
+    return render_template("contact/form.html", form=contact, expired=expired)
