@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField, TextAreaField
@@ -59,7 +60,7 @@ csrf.exempt(bp)
 
 
 @bp.route("/contact/", methods=["GET", "POST"])
-def form():
+def form() -> ResponseReturnValue:
     contact = ContactForm()
     if contact.validate_on_submit():
         db.session.add(

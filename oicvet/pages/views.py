@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 
 from oicvet.events import latest
 from oicvet.extensions import db
@@ -15,7 +16,7 @@ root = Blueprint("root", __name__)
 
 
 @root.get("/")
-def choose_language():
+def choose_language() -> ResponseReturnValue:
     """Send the visitor to the home page in the language they prefer."""
     response = redirect(url_for("pages.home", lang=preferred_language()))
     response.headers["Vary"] = "Cookie, Accept-Language"
@@ -23,23 +24,23 @@ def choose_language():
 
 
 @bp.get("/")
-def home():
+def home() -> ResponseReturnValue:
     events = db.session.scalars(latest(5)).all()
     return render_template("pages/home.html", sectors=get_registry().sectors, events=events)
 
 
 @bp.get("/about/")
-def about():
+def about() -> ResponseReturnValue:
     return render_template("pages/about.html")
 
 
 @bp.get("/programme-types/")
-def programme_types():
+def programme_types() -> ResponseReturnValue:
     return render_template("pages/programme_types.html")
 
 
 @bp.get("/committee/")
-def committee():
+def committee() -> ResponseReturnValue:
     meetings = db.session.scalars(
         db.select(Event).where(Event.kind == "committee_meeting").order_by(Event.start_date, Event.id)
     ).all()
@@ -47,12 +48,12 @@ def committee():
 
 
 @bp.get("/focal-points/")
-def focal_points():
+def focal_points() -> ResponseReturnValue:
     points = db.session.scalars(db.select(FocalPoint)).all()
     points.sort(key=lambda point: country_name(point.country).casefold())
     return render_template("pages/focal_points.html", points=points)
 
 
 @bp.get("/links/")
-def links():
+def links() -> ResponseReturnValue:
     return render_template("pages/links.html")

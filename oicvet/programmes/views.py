@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from flask import Blueprint, abort, current_app, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import SelectField
@@ -32,7 +33,7 @@ def _event_counts(column) -> dict:
 
 
 @bp.get("/sectors/<key>/")
-def sector(key: str):
+def sector(key: str) -> ResponseReturnValue:
     plugin = get_registry().sector(key) or abort(404)
     counts = _event_counts(Event.programme)
     return render_template(
@@ -41,7 +42,7 @@ def sector(key: str):
 
 
 @bp.get("/programmes/<slug>/")
-def programme(slug: str):
+def programme(slug: str) -> ResponseReturnValue:
     entry = get_registry().programme(slug) or abort(404)
     years = db.session.scalars(
         select(Event.year).where(Event.programme == slug).group_by(Event.year).order_by(Event.year.desc())
@@ -68,7 +69,7 @@ def programme(slug: str):
 
 
 @bp.get("/events/<int:event_id>/")
-def event(event_id: int):
+def event(event_id: int) -> ResponseReturnValue:
     item = db.session.execute(
         select(Event).where(Event.id == event_id, visible())
     ).scalar_one_or_none() or abort(404)
@@ -90,7 +91,7 @@ class ArchiveFilter(FlaskForm):
 
 
 @bp.get("/archive/")
-def archive():
+def archive() -> ResponseReturnValue:
     registry = get_registry()
     form = ArchiveFilter(request.args)
     years = db.session.scalars(
@@ -137,7 +138,7 @@ def archive():
 
 
 @bp.get("/summary/")
-def summary():
+def summary() -> ResponseReturnValue:
     rows = db.session.execute(
         select(Event.programme, Event.year, func.count(Event.id))
         .where(Event.programme.is_not(None))
