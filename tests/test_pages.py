@@ -170,3 +170,7 @@ def test_anonymous_pages_are_cacheable_and_revalidate(client):
     etag = response.headers["ETag"]
     again = client.get("/en/summary/", headers={"If-None-Match": etag})
     assert again.status_code == 304
+
+
+def test_arabic_venues_use_the_arabic_comma(client):
+    assert "طهران، إيران" in client.get("/ar/committee/").get_data(as_text=True)
