@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import suppress
 
 from flask import Flask, g, render_template, request
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from oicvet.extensions import db
@@ -50,8 +50,9 @@ def init_app(app: Flask) -> None:
         headers = [h for h in error.get_headers() if h[0].lower() != "content-type"]
         return body, status, headers
 
+    # Only lost or refused connections mean "down"; other database errors are bugs (500).
     @app.errorhandler(OperationalError)
-    @app.errorhandler(DBAPIError)
+    @app.errorhandler(InterfaceError)
     def database_down(error: Exception):
         # The pool is pre-pinged: once the database is back, the next request works.
         app.logger.error("Database unavailable: %s", error)

@@ -213,7 +213,7 @@ def text_direction() -> str:
     return locale.text_direction if locale else "ltr"
 
 
-def language_urls(external: bool = False) -> dict[str, str]:
+def language_urls() -> dict[str, str]:
     """This page in each language, query string kept (``hreflang`` and the switcher)."""
     if request.endpoint is None or request.url_rule is None:
         return {}
@@ -223,7 +223,7 @@ def language_urls(external: bool = False) -> dict[str, str]:
     query = request.query_string.decode("latin-1")
     urls = {}
     for lang in LANGUAGES:
-        url = url_for(request.endpoint, lang=lang, _external=external, **args)
+        url = url_for(request.endpoint, lang=lang, **args)
         urls[lang] = f"{url}?{query}" if query else url
     return urls
 

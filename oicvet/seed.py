@@ -18,7 +18,6 @@ from oicvet.models import Event
 from oicvet.plugins import SeedEvent
 from oicvet.plugins.registry import get_registry
 
-CORE_SECTOR = None
 CORE_PROGRAMME = "oicvet"  # stands for OIC-VET itself; stored as NULL
 
 CORE_EVENTS = [
