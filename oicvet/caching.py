@@ -23,5 +23,7 @@ def init_app(app: Flask) -> None:
             response.headers["Cache-Control"] = "private, no-cache"
             return response
         response.headers["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
+        # After login the same URL shows the account's header: never serve the visitor's copy then.
+        response.vary.add("Cookie")
         response.add_etag()
         return response.make_conditional(request)

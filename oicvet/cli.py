@@ -1,4 +1,4 @@
-"""Command-line tasks: ``flask setup``, ``flask seed``, ``flask focal-points``, ``flask translate``."""
+"""Command-line tasks: ``flask setup``, ``seed``, ``focal-points``, ``accounts``, ``translate``."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from flask_migrate import upgrade
 
+from oicvet.accounts.cli import accounts
 from oicvet.extensions import db
 from oicvet.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from oicvet.models import FocalPoint
@@ -104,6 +105,6 @@ def translate_update() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (setup_command, seed_command, focal_points, translate):
+    for command in (setup_command, seed_command, focal_points, translate, accounts):
         app.cli.add_command(command)
 

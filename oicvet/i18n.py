@@ -10,7 +10,7 @@ clobber another's words.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
@@ -203,6 +203,7 @@ def init_app(app: Flask, sources: list[CatalogSource]) -> None:
         text_direction=text_direction,
         country_name=country_name,
         date_range=date_range,
+        long_date=long_date,
         number=number,
         current_language=current_language,
     )
@@ -268,6 +269,14 @@ def _date_range(start: date | None, end: date | None, language: str) -> str:
 def date_range(start: date | None, end: date | None, language: str | None = None) -> str:
     """``5–6 July 2011`` in the page's language; empty when neither date is known."""
     return _date_range(start, end, language or current_language())
+
+
+def long_date(moment: date | None, language: str | None = None) -> str:
+    """A day in the page's language: ``5 July 2011``, ``5 juillet 2011``."""
+    if moment is None:
+        return ""
+    day = moment.date() if isinstance(moment, datetime) else moment
+    return _date_range(day, None, language or current_language())
 
 
 def number(value: int | None, language: str | None = None) -> str:

@@ -60,6 +60,15 @@ def build_menu() -> tuple[MenuItem, ...]:
         MenuItem(_l("Activities & Capacity Building Programmes"), "programmes.summary", children=sectors),
         MenuItem(_l("Activities Archive"), "programmes.archive"),
         MenuItem(_l("Programme Summary"), "programmes.summary"),
+        MenuItem(
+            _l("OIC-VET Partners Database"),
+            "partners.search",
+            children=(
+                MenuItem(_l("Partner Registration"), "partners.register"),
+                MenuItem(_l("Partner Search"), "partners.search"),
+                MenuItem(_l("Partner Login"), "accounts.login"),
+            ),
+        ),
     )
 
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, url_for
 
+from oicvet.accounts.models import ROLE_LABELS
 from oicvet.i18n import lazy_gettext as _l
+from oicvet.partners.models import ORGANISATION_TYPES, STATUS_LABELS
 from oicvet.plugins.registry import get_registry
 
 EVENT_KIND_LABELS = {
@@ -30,6 +33,19 @@ def event_kind(kind: str):
     return EVENT_KIND_LABELS.get(kind, kind)
 
 
+def sector_title(key: str) -> Any:
+    plugin = get_registry().sector(key)
+    return plugin.title if plugin else key
+
+
+def role_label(role: str) -> Any:
+    return ROLE_LABELS.get(role, role)
+
+
+def organisation_type(key: str) -> Any:
+    return ORGANISATION_TYPES.get(key, key)
+
+
 def init_app(app: Flask) -> None:
     static = Path(app.static_folder)
     versions: dict[str, str] = {}
@@ -45,4 +61,8 @@ def init_app(app: Flask) -> None:
         asset_url=asset_url,
         event_kind=event_kind,
         programme_entry=lambda slug: get_registry().programme(slug),
+        sector_title=sector_title,
+        role_label=role_label,
+        organisation_type=organisation_type,
+        partner_status=lambda status: STATUS_LABELS.get(status, status),
     )

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
 from collections.abc import Callable
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
@@ -19,7 +23,11 @@ from sqlalchemy import MetaData, create_engine, text
 
 from config import database_url as normalise_url
 from oicvet import create_app
+from oicvet.accounts.models import Account, Role
+from oicvet.accounts.passwords import hash_password
 from oicvet.extensions import db as _db
+from oicvet.models import utcnow
+from oicvet.partners.models import Partner, Status
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -54,13 +62,30 @@ def database_url(tmp_path_factory) -> str:
     return url
 
 
+#: Limits high enough for the flows under test; the tests of limits set their own.
+GENEROUS_LIMITS = {
+    "LOGIN_RATE_LIMIT": "1000 per minute",
+    "LOGIN_FAILURES_PER_EMAIL": "1000 per minute",
+    "REGISTER_RATE_LIMIT": "1000 per minute",
+    "RESET_RATE_LIMIT": "1000 per minute",
+}
+
+
 @pytest.fixture(scope="session")
-def make_app(database_url) -> Callable[..., Flask]:
+def mail_folder(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("mail")
+
+
+@pytest.fixture(scope="session")
+def make_app(database_url, mail_folder) -> Callable[..., Flask]:
     """Build an app on the test database: ``make_app(OICVET_PLUGINS=[...])``."""
 
     def build(**overrides) -> Flask:
         overrides.setdefault("SQLALCHEMY_DATABASE_URI", database_url)
         overrides.setdefault("OICVET_PLUGINS", None)
+        overrides.setdefault("MAIL_FOLDER", str(mail_folder))
+        for key, value in GENEROUS_LIMITS.items():
+            overrides.setdefault(key, value)
         return create_app("testing", **overrides)
 
     return build
@@ -86,3 +111,131 @@ def csrf_token(html: str) -> str:
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
     assert match, "the form has no CSRF token"
     return match.group(1)
+
+
+class Outbox:
+    """The e-mails the site wrote to the mail folder, newest last."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def clear(self) -> None:
+        for path in self.folder.glob("*.eml"):
+            path.unlink()
+
+    def messages(self, to: str | None = None) -> list[EmailMessage]:
+        found = []
+        for path in sorted(self.folder.glob("*.eml")):
+            message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+            if to is None or message["To"].lower() == to.lower():
+                found.append(message)
+        return found
+
+    def last(self, to: str) -> EmailMessage:
+        messages = self.messages(to)
+        assert messages, f"no e-mail was sent to {to}"
+        return messages[-1]
+
+    @staticmethod
+    def body(message: EmailMessage) -> str:
+        return message.get_body(("plain",)).get_content()
+
+    def link(self, to: str) -> str:
+        """The path of the link in the last e-mail to ``to``."""
+        match = re.search(r"https?://[^/\s]+(/\S+)", self.body(self.last(to)))
+        assert match, "the e-mail has no link"
+        return match.group(1)
+
+
+@pytest.fixture
+def outbox(mail_folder) -> Outbox:
+    box = Outbox(mail_folder)
+    box.clear()
+    return box
+
+
+def unique_email(prefix: str = "person") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}@example.org"
+
+
+def submit(client: FlaskClient, page: str, data: dict, action: str | None = None, **kwargs):
+    """Open ``page``, take its CSRF token, and post ``data`` to ``action`` (default: the page)."""
+    token = csrf_token(client.get(page).get_data(as_text=True))
+    return client.post(action or page, data={"csrf_token": token, **data}, **kwargs)
+
+
+def log_in(client: FlaskClient, email: str, password: str, lang: str = "en", **extra):
+    return submit(client, f"/{lang}/account/login", {"email": email, "password": password, **extra})
+
+
+def log_out(client: FlaskClient, lang: str = "en"):
+    # The logout button is in every page's header for a logged-in person.
+    return submit(client, f"/{lang}/account/", {}, action=f"/{lang}/account/logout")
+
+
+PASSWORD = "a long and quiet river"
+
+
+@pytest.fixture
+def make_account(app) -> Callable[..., Account]:
+    """Create an account in the database: ``make_account(Role.ADMINISTRATOR)``."""
+
+    def create(*roles: Role, email: str | None = None, password: str = PASSWORD, confirmed: bool = True,
+               language: str = "en", name: str = "Test Person") -> Account:
+        with app.app_context():
+            account = Account(
+                email=(email or unique_email()).lower(), name=name, password_hash=hash_password(password),
+                language=language, email_confirmed_at=utcnow() if confirmed else None,
+            )
+            for role in roles:
+                account.grant(role)
+            _db.session.add(account)
+            _db.session.commit()
+            _db.session.refresh(account)
+            _db.session.expunge(account)
+            return account
+
+    return create
+
+
+def partner_fields(**overrides) -> dict:
+    """A complete, valid Partner Registration form (demo values, never shown as real)."""
+    fields = {
+        "name": "Demo Vocational Institute",
+        "acronym": "DVI",
+        "organisation_type": "tvet",
+        "country": "SN",
+        "city": "Dakar",
+        "address": "",
+        "website": "https://dvi.example.org",
+        "sectors": ["labour", "ict"],
+        "cooperation_areas": "Teacher training and occupational standards.",
+        "description": "A demonstration profile created by the test suite.",
+        "contact_name": "Demo Contact",
+        "contact_position": "Director",
+        "phone": "+221 33 000 00 00",
+    }
+    fields.update(overrides)
+    return fields
+
+
+@pytest.fixture
+def make_partner(app, make_account) -> Callable[..., Partner]:
+    """A partner with its account, in a given status: ``make_partner(Status.APPROVED, name=...)``."""
+
+    def create(status: Status = Status.APPROVED, email: str | None = None, password: str = PASSWORD,
+               **fields) -> Partner:
+        account = make_account(Role.PARTNER, email=email, password=password,
+                               confirmed=status != Status.UNCONFIRMED)
+        with app.app_context():
+            values = partner_fields(**fields)
+            sectors = values.pop("sectors")
+            partner = Partner(account_id=account.id, status=status.value, **values)
+            partner.sectors = sectors
+            _db.session.add(partner)
+            _db.session.commit()
+            _db.session.refresh(partner)
+            _db.session.expunge_all()
+            return partner
+
+    return create

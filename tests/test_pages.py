@@ -167,6 +167,7 @@ def test_anonymous_pages_are_cacheable_and_revalidate(client):
     client.set_cookie("lang", "en")
     response = client.get("/en/summary/")
     assert response.headers["Cache-Control"].startswith("public")
+    assert "Cookie" in response.headers["Vary"]  # a logged-in person never gets the visitor's copy
     etag = response.headers["ETag"]
     again = client.get("/en/summary/", headers={"If-None-Match": etag})
     assert again.status_code == 304

@@ -10,6 +10,7 @@ from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length
 
 from oicvet.extensions import csrf, db, limiter
+from oicvet.forms import form_expired
 from oicvet.i18n import current_language
 from oicvet.i18n import lazy_gettext as _l
 from oicvet.models import ContactMessage
@@ -75,5 +76,5 @@ def form() -> ResponseReturnValue:
         db.session.commit()
         flash(_("Thank you. Your message has been sent; we will reply by e-mail."), "success")
         return redirect(url_for("contact.form"))
-    expired = bool(contact.csrf_token.errors)
+    expired = form_expired(contact)
     return render_template("contact/form.html", form=contact, expired=expired)

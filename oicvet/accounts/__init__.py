@@ -1,0 +1,1 @@
+"""Accounts: one account per person, with roles; login, logout, passwords."""

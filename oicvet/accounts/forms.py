@@ -1,0 +1,91 @@
+"""Forms of the account pages. Each checks its own CSRF token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from oicvet.accounts.passwords import MAX_LENGTH, MIN_LENGTH, is_common
+from oicvet.i18n import lazy_gettext as _l
+
+
+def email_field(label: Any = None) -> EmailField:
+    return EmailField(
+        label or _l("E-mail address"),
+        validators=[
+            DataRequired(_l("Please enter your e-mail address.")),
+            Email(_l("Please enter a valid e-mail address, such as name@example.org.")),
+            Length(max=254, message=_l("Please enter a shorter e-mail address.")),
+        ],
+        filters=[lambda value: value.strip() if value else value],
+    )
+
+
+class GoodPassword:
+    """8 to 128 characters and not one of the common passwords; nothing else is asked."""
+
+    def __call__(self, form: FlaskForm, field: PasswordField) -> None:
+        password = field.data or ""
+        if len(password) < MIN_LENGTH or len(password) > MAX_LENGTH:
+            raise ValidationError(
+                _l("Please choose a password of %(min)d to %(max)d characters.", min=MIN_LENGTH, max=MAX_LENGTH)
+            )
+        if is_common(password):
+            raise ValidationError(
+                _l("This password is one of the most common ones, so it is easy to guess. Please choose another.")
+            )
+
+
+def new_password_fields() -> tuple[PasswordField, PasswordField]:
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(_l("Please choose a password.")), GoodPassword()],
+        description=_l("At least 8 characters. A few words you will remember make a good password."),
+    )
+    confirm = PasswordField(
+        _l("New password, again"),
+        validators=[
+            DataRequired(_l("Please type the password again.")),
+            EqualTo("password", _l("The two passwords are not the same.")),
+        ],
+    )
+    return password, confirm
+
+
+class LoginForm(FlaskForm):
+    email = email_field()
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Please enter your password."))])
+    remember = BooleanField(_l("Keep me logged in on this computer"))
+    next = HiddenField()
+
+
+class LogoutForm(FlaskForm):
+    pass
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(_l("Please enter your current password."))]
+    )
+    password, confirm = new_password_fields()
+
+
+class ResetRequestForm(FlaskForm):
+    email = email_field()
+
+
+class ResetForm(FlaskForm):
+    password, confirm = new_password_fields()
+
+
+class ConfirmForm(FlaskForm):
+    pass
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(
+        _l("Your password"), validators=[DataRequired(_l("Please enter your password."))]
+    )

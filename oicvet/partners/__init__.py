@@ -1,0 +1,1 @@
+"""The Partners Database: registration, profiles, approval and search."""

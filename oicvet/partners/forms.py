@@ -1,0 +1,210 @@
+"""The partner profile form, and registration (the profile plus an account)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+    widgets,
+)
+from wtforms.validators import URL, DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
+
+from oicvet.accounts.forms import GoodPassword, email_field
+from oicvet.countries import OIC_MEMBER_STATES
+from oicvet.i18n import country_name
+from oicvet.i18n import lazy_gettext as _l
+from oicvet.partners.folding import fold
+from oicvet.partners.models import ORGANISATION_TYPES
+from oicvet.plugins.registry import get_registry
+
+DESCRIPTION_MAX = 2000
+AREAS_MAX = 1000
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _single_line(value: Any) -> Any:
+    # Line breaks and runs of spaces have no place in a name (nor in a mail subject).
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+def _with_scheme(value: Any) -> Any:
+    # People often type "www.example.org"; the link needs its scheme.
+    value = _strip(value)
+    if value and not re.match(r"^[a-z][a-z0-9+.-]*:", value, re.IGNORECASE):
+        value = "https://" + value
+    return value
+
+
+class CheckboxGroup(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def text(label: Any, required: Any, maximum: int, too_long: Any, **kwargs: Any) -> StringField:
+    validators = [DataRequired(required)] if required else [Optional()]
+    validators.append(Length(max=maximum, message=too_long))
+    return StringField(label, validators=validators, filters=[_single_line], **kwargs)
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """The 57 member states, named and sorted in the page's language."""
+    named = [(code, country_name(code)) for code in OIC_MEMBER_STATES]
+    return sorted(named, key=lambda item: fold(item[1]))
+
+
+class PartnerForm(FlaskForm):
+    name = text(
+        _l("Organisation name"),
+        _l("Please enter the name of your organisation."),
+        200,
+        _l("Please keep the name under 200 characters."),
+    )
+    acronym = text(_l("Acronym"), None, 30, _l("Please keep the acronym under 30 characters."))
+    organisation_type = SelectField(
+        _l("Type of organisation"),
+        validators=[DataRequired(_l("Please choose the type of your organisation."))],
+        validate_choice=False,
+    )
+    country = SelectField(
+        _l("Country"), validators=[DataRequired(_l("Please choose your country."))], validate_choice=False
+    )
+    city = text(_l("City"), _l("Please enter your city."), 100, _l("Please keep the city under 100 characters."))
+    address = text(_l("Address"), None, 300, _l("Please keep the address under 300 characters."))
+    website = URLField(
+        _l("Website"),
+        validators=[
+            Optional(),
+            URL(require_tld=True, message=_l("Please enter a web address, such as https://www.example.org.")),
+            Regexp(r"^https?://", re.IGNORECASE, _l("Please enter a web address, such as https://www.example.org.")),
+            Length(max=200, message=_l("Please enter a shorter web address.")),
+        ],
+        filters=[_with_scheme],
+    )
+    sectors = CheckboxGroup(
+        _l("Sectors of interest"),
+        validators=[DataRequired(_l("Please choose at least one sector."))],
+        validate_choice=False,
+    )
+    cooperation_areas = TextAreaField(
+        _l("Areas of cooperation"),
+        validators=[
+            DataRequired(_l("Please describe the areas in which you would like to cooperate.")),
+            Length(max=AREAS_MAX, message=_l("Please keep this under %(max)d characters.", max=AREAS_MAX)),
+        ],
+        filters=[_strip],
+        description=_l("For example: teacher training, occupational standards, internships."),
+    )
+    description = TextAreaField(
+        _l("Description of your organisation"),
+        validators=[
+            DataRequired(_l("Please describe your organisation.")),
+            Length(max=DESCRIPTION_MAX, message=_l("Please keep this under %(max)d characters.", max=DESCRIPTION_MAX)),
+        ],
+        filters=[_strip],
+        description=_l("Up to %(max)d characters.", max=DESCRIPTION_MAX),
+    )
+    contact_name = text(
+        _l("Contact person"), _l("Please enter the name of the contact person."), 120,
+        _l("Please keep the name under 120 characters."),
+    )
+    contact_position = text(_l("Position"), None, 120, _l("Please keep the position under 120 characters."))
+    phone = StringField(
+        _l("Telephone"),
+        validators=[
+            Optional(),
+            Regexp(
+                r"^\+?[0-9][0-9 ().-]{4,38}$",
+                message=_l("Please enter a telephone number with digits only, such as +90 312 468 61 72."),
+            ),
+        ],
+        filters=[_strip],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation_type.choices = [("", _l("Choose…"))] + list(ORGANISATION_TYPES.items())
+        self.country.choices = [("", _l("Choose…"))] + country_choices()
+        self.sectors.choices = [(plugin.key, plugin.title) for plugin in get_registry()]
+
+    # Choices are checked here, so that a tampered value gets a translated message.
+    def validate_country(self, field: SelectField) -> None:
+        if field.data not in OIC_MEMBER_STATES:
+            raise ValidationError(_l("Please choose your country."))
+
+    def validate_organisation_type(self, field: SelectField) -> None:
+        if field.data not in ORGANISATION_TYPES:
+            raise ValidationError(_l("Please choose the type of your organisation."))
+
+    def validate_sectors(self, field: SelectMultipleField) -> None:
+        known = {key for key, _label in field.choices}
+        if not field.data or not set(field.data) <= known:
+            raise ValidationError(_l("Please choose at least one sector."))
+
+
+class RegistrationForm(PartnerForm):
+    email = email_field(_l("E-mail address of the contact person"))
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(_l("Please choose a password.")), GoodPassword()],
+        description=_l("At least 8 characters. A few words you will remember make a good password."),
+    )
+    confirm = PasswordField(
+        _l("Password, again"),
+        validators=[
+            DataRequired(_l("Please type the password again.")),
+            EqualTo("password", _l("The two passwords are not the same.")),
+        ],
+    )
+    consent = BooleanField(
+        _l("I agree that this profile is shown in the Partners Database once approved. Only logged-in, "
+           "approved partners and OIC-VET staff see the contact e-mail address and telephone."),
+        validators=[DataRequired(_l("Please agree, so that your profile can be listed."))],
+    )
+
+
+class SearchForm(FlaskForm):
+    """The filters of Partner Search, read from the query string (GET: no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Keywords"), filters=[_strip])
+    country = SelectField(_l("Country"), validate_choice=False)
+    sector = SelectField(_l("Sector"), validate_choice=False)
+    type = SelectField(_l("Type of organisation"), validate_choice=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        everything = [("", _l("All"))]
+        self.country.choices = everything + country_choices()
+        self.sector.choices = everything + [(plugin.key, plugin.title) for plugin in get_registry()]
+        self.type.choices = everything + list(ORGANISATION_TYPES.items())
+
+    def value(self, name: str) -> str:
+        """A filter's value, or "" when it is not one of its choices (a stale or edited URL)."""
+        field = self[name]
+        if name == "q":
+            return (field.data or "")[:200]
+        return field.data if field.data in {key for key, _label in field.choices} else ""
+
+
+class ReviewForm(FlaskForm):
+    """Approve: no field. Reject: a reason that the partner is told."""
+
+    reason = TextAreaField(
+        _l("Reason, sent to the partner"),
+        validators=[Optional(), Length(max=2000, message=_l("Please keep this under %(max)d characters.", max=2000))],
+        filters=[_strip],
+    )

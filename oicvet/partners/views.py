@@ -1,0 +1,146 @@
+"""Partner Registration, My Profile, Partner Search and a page per partner."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from oicvet.accounts.models import Account, Role
+from oicvet.accounts.passwords import hash_password
+from oicvet.accounts.views import find_account, send_confirmation
+from oicvet.extensions import csrf, db, limiter
+from oicvet.forms import form_expired
+from oicvet.i18n import current_language
+from oicvet.mail import send_mail
+from oicvet.models import utcnow
+from oicvet.partners.forms import PartnerForm, RegistrationForm, SearchForm
+from oicvet.partners.models import Partner, Status
+from oicvet.partners.review import tell_administrators
+from oicvet.partners.search import PartnerQuery, listed_partners
+
+bp = Blueprint("partners", __name__, url_prefix="/<lang:lang>/partners")
+# Each form checks its own CSRF token, so that an expired one gives the form
+# back with what was typed instead of a bare 400 page.
+csrf.exempt(bp)
+
+PROFILE_FIELDS = (
+    "name", "acronym", "organisation_type", "country", "city", "address", "website",
+    "sectors", "cooperation_areas", "description", "contact_name", "contact_position", "phone",
+)
+
+
+def own_partner() -> Partner | None:
+    if not current_user.is_authenticated:
+        return None
+    return db.session.execute(db.select(Partner).filter_by(account_id=current_user.id)).scalar_one_or_none()
+
+
+def sees_contacts() -> bool:
+    """Contact details are for staff and for approved partners, never for anyone else."""
+    if not current_user.is_authenticated:
+        return False
+    if current_user.is_staff:
+        return True
+    partner = own_partner()
+    return partner is not None and partner.is_listed
+
+
+@bp.get("/")
+def search() -> ResponseReturnValue:
+    form = SearchForm(request.args)
+    query = PartnerQuery(
+        keywords=form.value("q"),
+        country=form.value("country"),
+        sector=form.value("sector"),
+        organisation_type=form.value("type"),
+    )
+    page = db.paginate(
+        listed_partners(query),
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config["PARTNER_PAGE_SIZE"],
+        error_out=True,
+    )
+    filters = {name: form.value(name) for name in ("q", "country", "sector", "type") if form.value(name)}
+    return render_template("partners/search.html", form=form, page=page, filters=filters, query=query)
+
+
+@bp.get("/<int:partner_id>/")
+def partner(partner_id: int) -> ResponseReturnValue:
+    found = db.session.get(Partner, partner_id)
+    if found is None:
+        abort(404)
+    own = current_user.is_authenticated and found.account_id == current_user.id
+    staff = current_user.is_authenticated and current_user.is_staff
+    if not (found.is_listed or own or staff):
+        abort(404)
+    return render_template("partners/partner.html", partner=found, show_contacts=sees_contacts() or own)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REGISTER_RATE_LIMIT"], methods=["POST"])
+def register() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        flash(_("You are logged in already; your organisation's profile is here."), "info")
+        return redirect(url_for("partners.profile"))
+    form = RegistrationForm()
+    if not form.validate_on_submit():
+        return render_template("partners/register.html", form=form, expired=form_expired(form))
+    # Hashed before the address is looked up, so that both answers take as long.
+    password_hash = hash_password(form.password.data)
+    existing = find_account(form.email.data)
+    if existing is not None:
+        # The same answer as for a new address; the owner is told by e-mail.
+        send_mail(existing.email, "already_registered", existing.language, account=existing,
+                  login=url_for("accounts.login", lang=existing.language, _external=True),
+                  reset=url_for("accounts.request_reset", lang=existing.language, _external=True))
+        return redirect(url_for("partners.registered"))
+    account = Account(
+        email=form.email.data.lower(),
+        name=form.contact_name.data,
+        password_hash=password_hash,
+        language=current_language(),
+    )
+    account.grant(Role.PARTNER)
+    partner = Partner(account=account, status=Status.UNCONFIRMED.value)
+    _apply(form, partner)
+    db.session.add_all([account, partner])
+    db.session.commit()
+    send_confirmation(account)  # a failure is logged; the registration stays
+    return redirect(url_for("partners.registered"))
+
+
+@bp.get("/register/sent")
+def registered() -> ResponseReturnValue:
+    return render_template("partners/registered.html")
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile() -> ResponseReturnValue:
+    partner = own_partner()
+    if partner is None:
+        abort(404)
+    form = PartnerForm(obj=partner)
+    if form.validate_on_submit():
+        _apply(form, partner)
+        partner.updated_at = utcnow()
+        resubmitted = partner.status == Status.REJECTED
+        if resubmitted:
+            partner.status = Status.PENDING.value
+        db.session.commit()
+        if resubmitted:
+            tell_administrators(partner)
+            flash(_("Your profile is saved and submitted again for approval."), "success")
+        else:
+            flash(_("Your profile is saved."), "success")
+        return redirect(url_for("partners.profile"))
+    return render_template("partners/profile.html", form=form, partner=partner,
+                           expired=form_expired(form))
+
+
+def _apply(form: PartnerForm, partner: Partner) -> None:
+    for name in PROFILE_FIELDS:
+        value = form[name].data
+        setattr(partner, name, value if value is not None else "")
