@@ -395,3 +395,38 @@ def test_the_only_administrator_cannot_delete_their_account(make_app, make_accou
     response = submit(client, "/en/account/delete", {"password": PASSWORD})
     assert response.status_code == 200 and "only administrator" in response.get_data(as_text=True)
     assert _account(app, account.email) is not None
+
+
+def test_rate_limits_live_in_redis_when_redis_url_is_set(make_app, monkeypatch):
+    import subprocess
+    import sys
+
+    url = "redis://127.0.0.1:6379/15"
+    chosen = subprocess.run(
+        [sys.executable, "-c", "from config import Config; print(Config.RATELIMIT_STORAGE_URI)"],
+        env={"REDIS_URL": url, "PATH": ""}, capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    assert chosen == url
+    unset = subprocess.run(
+        [sys.executable, "-c", "from config import Config; print(Config.RATELIMIT_STORAGE_URI)"],
+        env={"PATH": ""}, capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    assert unset == "memory://"
+
+    import redis
+
+    server = redis.Redis.from_url(url)
+    try:
+        server.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis at 127.0.0.1:6379 (the machines that run CI have one)")
+    server.flushdb()
+    try:
+        app = make_app(RATELIMIT_STORAGE_URI=url, LOGIN_RATE_LIMIT="2 per minute")
+        client = app.test_client()
+        statuses = [log_in(client, "nobody@example.org", "whatever").status_code for _ in range(3)]
+        assert statuses == [200, 200, 429]
+        assert server.keys("*login*")  # the counter is in Redis, shared by every worker
+    finally:
+        server.flushdb()
+        make_app()  # the limiter is shared: give it back its in-memory storage
