@@ -20,6 +20,7 @@ from sqlalchemy import MetaData, create_engine, text
 from config import database_url as normalise_url
 from oicvet import create_app
 from oicvet.extensions import db as _db
+from tests.live import artifacts, browser, live_app, live_server  # noqa: F401  (shared fixtures)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
