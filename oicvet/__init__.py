@@ -75,7 +75,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 
 def register_core_blueprints(app: Flask) -> None:
-    from oicvet import caching, menu, security, templating
+    from oicvet import caching, menu, security, seo, templating
     from oicvet.contact.views import bp as contact_bp
     from oicvet.pages.views import bp as pages_bp
     from oicvet.pages.views import root as root_bp
@@ -85,6 +85,7 @@ def register_core_blueprints(app: Flask) -> None:
     app.register_blueprint(pages_bp)
     app.register_blueprint(programmes_bp)
     app.register_blueprint(contact_bp)
+    seo.init_app(app)
     menu.init_app(app)
     security.init_app(app)
     caching.init_app(app)
