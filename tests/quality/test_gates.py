@@ -6,10 +6,14 @@ shows that each gate fails on a page that breaks it.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from tests.crawler import LANGUAGES
 from tests.quality import checks
+from tests.quality.checks import ROOT
 from tests.quality.conftest import SCREENSHOTS
 
 by_language = pytest.mark.parametrize("lang", LANGUAGES)
@@ -107,3 +111,16 @@ def test_screenshots_of_home_programme_and_archive(browser_report, screenshot_di
     for name in SCREENSHOTS:
         shot = screenshot_dir / f"{name}-{lang}.png"
         assert shot.is_file() and shot.stat().st_size > 10_000, shot
+
+
+def test_the_page_weight_script_prints_every_page():
+    # The script builds the site on a database of its own, with the seed content only.
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "page-weight")],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["page", "HTML", "CSS", "JS", "total"]
+    printed = {line.split()[0] for line in lines[1:-1]}
+    for lang in LANGUAGES:
+        assert {f"/{lang}/", f"/{lang}/archive/", f"/{lang}/programmes/e-government-working-group/"} <= printed
+    assert lines[-1] == lines[-1].strip() and f"{len(printed)} pages; the heaviest is " in lines[-1]
