@@ -36,6 +36,7 @@ PAGES = {
 
 STYLE = """
 .tiny { display: inline-block; inline-size: 10px; block-size: 10px; padding: 0; overflow: hidden; }
+.small { font-size: 10px; padding: 0; }
 .no-ring:focus, .no-ring:focus-visible { outline: none; box-shadow: none; }
 """
 THROWS = 'throw new Error("broken on purpose");\n'
@@ -139,7 +140,14 @@ def two_headings() -> Response:
 
 @bp.get("/tiny-link/")
 def tiny_link() -> Response:
-    return page("tiny-link", '<h1>Tiny link</h1><div><a class="tiny" href="/en/broken/">Back</a></div>')
+    body = (
+        '<h1>Tiny link</h1><div><a class="tiny" href="/en/broken/">Back</a></div>'
+        # Small, but inside a sentence: exempt.
+        '<p class="small">Read the <a class="small" href="/en/broken/">notes</a> before you start.</p>'
+        # Small, and alone on its line above other words: not exempt.
+        '<p class="small"><a class="small" href="/en/broken/">Alone</a><br>words on the next line</p>'
+    )
+    return page("tiny-link", body)
 
 
 @bp.get("/no-skip-link/")

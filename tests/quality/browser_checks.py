@@ -109,9 +109,10 @@ def axe_problems(page: BrowserPage) -> list[str]:
 # A link that flows inside a sentence is exempt from the 24×24 px minimum
 # (WCAG 2.2, 2.5.8 "Inline"): its height is set by the line of text around
 # it, and making it taller would break the paragraph. The exemption applies
-# to a link that is displayed inline and whose block also holds words that
-# are not a target (a link alone in a cell or a paragraph has no sentence to
-# flow in, so it must be big enough itself).
+# to a link that is displayed inline and shares a line with words that are
+# not a target. A link alone in a cell, a list item or a paragraph, or one
+# above a line of other text, has no sentence to flow in: it must be big
+# enough itself.
 TARGET_SIZE_SCRIPT = """
 (selector) => {
   const targets = [...document.querySelectorAll(selector)];
@@ -120,15 +121,19 @@ TARGET_SIZE_SCRIPT = """
     while (node && ["inline", "contents"].includes(getComputedStyle(node).display)) node = node.parentElement;
     return node || document.body;
   };
+  const sameLine = (a, b) => Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > Math.min(a.height, b.height) / 2;
   const inSentence = (el) => {
     if (el.tagName !== "A" || getComputedStyle(el).display !== "inline") return false;
+    const boxes = [...el.getClientRects()];
     const walker = document.createTreeWalker(block(el), NodeFilter.SHOW_TEXT);
-    let words = "";
     while (walker.nextNode()) {
       const text = walker.currentNode;
-      if (!text.parentElement.closest(selector)) words += text.data;
+      if (text.parentElement.closest(selector) || !/[\\p{L}\\p{N}]/u.test(text.data)) continue;
+      const range = document.createRange();
+      range.selectNodeContents(text);
+      for (const line of range.getClientRects()) if (boxes.some((box) => sameLine(line, box))) return true;
     }
-    return /[\\p{L}\\p{N}]/u.test(words);
+    return false;
   };
   const name = (el) => {
     const text = (el.innerText || el.value || el.getAttribute("aria-label") || "").trim().slice(0, 40);

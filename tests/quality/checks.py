@@ -62,18 +62,16 @@ def html_problems(pages: Sequence[Page], stylesheets: Sequence[Page] = ()) -> li
     return problems
 
 
-# Structure: title, heading, description ---------------------------------------------------------
+# Structure and descriptions: title, heading, meta description ------------------------------------
 
 def structure_problems(page: Page) -> list[str]:
-    """One non-empty <title>, exactly one <h1>, and a meta description."""
+    """One non-empty <title> and exactly one <h1>."""
     parsed = page.parsed
     problems = []
     if parsed.title_count != 1 or not parsed.title.strip():
         problems.append(f"{page.url}: needs exactly one non-empty <title> (found {parsed.title_count})")
     if parsed.h1_count != 1:
         problems.append(f"{page.url}: needs exactly one <h1> (found {parsed.h1_count})")
-    if not (parsed.description or "").strip():
-        problems.append(f"{page.url}: has no meta description")
     return problems
 
 
