@@ -165,6 +165,11 @@ def form() -> Response:
 <form method="post" action="/en/broken/form/" novalidate>
   <div class="field">{error}<input type="text" id="name" name="name"{invalid}></div>
   <div class="field"><label for="message">Message</label><textarea id="message" name="message"></textarea></div>
+  <fieldset{' aria-describedby="topics-error"' if sent else ""}><legend>Topics</legend>
+    {'<p class="error" id="topics-error">Please choose a topic.</p>' if sent else ""}
+    <label><input type="checkbox" name="topic" value="a"> Training</label>
+    <label><input type="checkbox" name="topic" value="b"> Research</label>
+  </fieldset>
   <div class="actions"><button type="submit">Send</button></div>
 </form>"""
     return page("form", body)

@@ -233,7 +233,12 @@ FORM_SCRIPT = """
   const text = (ids) => (ids || "").split(/\\s+/).filter(Boolean)
     .map((id) => document.getElementById(id)).filter(Boolean)
     .map((el) => el.textContent.trim()).join(" ");
+  // An error may be tied to its field, or to the fieldset or group that holds a set of choices.
   const described = new Set();
+  for (const holder of document.querySelectorAll("fieldset[aria-describedby], [role=group][aria-describedby], "
+                                                 + "[role=radiogroup][aria-describedby]")) {
+    for (const id of holder.getAttribute("aria-describedby").split(/\\s+/)) if (id) described.add(id);
+  }
   for (const field of fields) {
     const label = [...(field.labels || [])].map((l) => l.textContent.trim()).join(" ")
       || field.getAttribute("aria-label") || text(field.getAttribute("aria-labelledby"));
