@@ -194,7 +194,8 @@ def sitemap_problems(site: Site, client: FlaskClient) -> list[str]:
     # Query strings only filter a page (see tests/crawler.py): the sitemap lists the page itself.
     for path in sorted({page.path for page in site.pages if page.lang}):
         if path not in listed:
-            problems.append(f"{path} is a public page but not in the sitemap")
+            problems.append(f"{path} is a public page but not in the sitemap (a view with arguments "
+                            "lists its pages through oicvet.seo.add_provider)")
     for loc, alternates in entries.items():
         path = _local(loc)
         if not urlsplit(loc).scheme:

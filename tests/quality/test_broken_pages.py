@@ -105,7 +105,7 @@ def test_the_weight_gate_fails(broken_site):
 
 def test_the_sitemap_gate_fails(broken_site, broken_app):
     problems = checks.sitemap_problems(broken_site, broken_app.test_client())
-    assert "/en/broken/forgotten/ is a public page but not in the sitemap" in problems
+    assert any(p.startswith("/en/broken/forgotten/ is a public page but not in the sitemap") for p in problems)
     assert any("/en/broken/moved/ is in the sitemap but answers 302" in p for p in problems)
 
 
