@@ -75,14 +75,12 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 
 def register_core_blueprints(app: Flask) -> None:
-    from oicvet import caching, menu, security, templating
+    from oicvet import caching, menu, partners, security, seo, templating
     from oicvet.accounts import auth
     from oicvet.accounts.views import bp as accounts_bp
     from oicvet.contact.views import bp as contact_bp
     from oicvet.pages.views import bp as pages_bp
     from oicvet.pages.views import root as root_bp
-    from oicvet.partners import review
-    from oicvet.partners.views import bp as partners_bp
     from oicvet.programmes.views import bp as programmes_bp
 
     app.register_blueprint(root_bp)
@@ -90,10 +88,9 @@ def register_core_blueprints(app: Flask) -> None:
     app.register_blueprint(programmes_bp)
     app.register_blueprint(contact_bp)
     app.register_blueprint(accounts_bp)
-    app.register_blueprint(partners_bp)
-    app.register_blueprint(review.bp)
     auth.init_app(app)
-    review.init_app(app)
+    partners.init_app(app)
+    seo.init_app(app)
     menu.init_app(app)
     security.init_app(app)
     caching.init_app(app)

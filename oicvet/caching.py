@@ -10,6 +10,8 @@ from __future__ import annotations
 from flask import Flask, Response, request, session
 
 PUBLIC_MAX_AGE = 60
+#: Pages, the sitemap and robots.txt; static files carry their own long lifetime.
+CACHEABLE_TYPES = {"text/html", "application/xml", "text/plain"}
 
 
 def init_app(app: Flask) -> None:
@@ -17,8 +19,8 @@ def init_app(app: Flask) -> None:
     def cache_anonymous_pages(response: Response) -> Response:
         if request.method not in ("GET", "HEAD") or response.status_code != 200:
             return response
-        if response.direct_passthrough or response.mimetype != "text/html":
-            return response  # static files carry their own long lifetime
+        if response.direct_passthrough or response.mimetype not in CACHEABLE_TYPES:
+            return response
         if session or session.modified or "Set-Cookie" in response.headers:
             response.headers["Cache-Control"] = "private, no-cache"
             return response

@@ -20,3 +20,15 @@ bootstrap() {
   [ -x .venv/bin/python ] || python3 -m venv .venv
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$requirements"
 }
+
+# axe-core and the Nu Html Checker, at the versions of package-lock.json. Skipped when
+# node_modules already holds that lock; --ignore-scripts: nothing downloads anything else.
+install_node_packages() {
+  local stamp=node_modules/.installed-lock.sha256
+  local wanted
+  wanted=$(sha256sum package-lock.json | cut -d' ' -f1)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+    echo "$wanted" > "$stamp"
+  fi
+}

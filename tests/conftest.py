@@ -28,6 +28,7 @@ from oicvet.accounts.passwords import hash_password
 from oicvet.extensions import db as _db
 from oicvet.models import utcnow
 from oicvet.partners.models import Partner, Status
+from tests.live import artifacts, browser, live_app, live_server  # noqa: F401  (shared fixtures)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

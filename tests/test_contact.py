@@ -59,3 +59,20 @@ def test_contact_is_rate_limited(make_app):
     assert _post(client, "en", name="A").status_code == 200
     assert _post(client, "en", name="A").status_code == 429
     assert client.get("/en/contact/").status_code == 200  # reading is never limited
+
+
+def test_control_characters_are_dropped_before_the_message_is_stored(client, db):
+    # PostgreSQL cannot store a NUL character: such a message used to be a 500 there.
+    response = _post(client, "fr", name="Awa\x00 Ndiaye", email="nul@example.org", subject="Formation\x07",
+                     message="Nous souhaitons\x00 participer\x1b à un atelier.\r\nMerci.\tAwa")
+    assert response.status_code == 302
+    stored = db.session.scalar(db.select(ContactMessage).where(ContactMessage.email == "nul@example.org"))
+    assert stored.name == "Awa Ndiaye" and stored.subject == "Formation"
+    # Line breaks and tabs are text; the other control characters are not.
+    assert stored.message == "Nous souhaitons participer à un atelier.\r\nMerci.\tAwa"
+
+
+def test_a_field_of_control_characters_only_counts_as_empty(client):
+    html = _post(client, "en", name="\x00\x01", email="x@example.org", subject="Subject",
+                 message="A message long enough.").get_data(as_text=True)
+    assert "Please enter your name." in html and "\x00" not in html

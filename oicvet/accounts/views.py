@@ -27,6 +27,7 @@ from oicvet.extensions import csrf, db, limiter
 from oicvet.forms import form_expired
 from oicvet.mail import send_mail
 from oicvet.models import utcnow
+from oicvet.seo import unlisted
 
 bp = Blueprint("accounts", __name__, url_prefix="/<lang:lang>/account")
 # Each form checks its own CSRF token, so that an expired one gives the form
@@ -105,12 +106,14 @@ def logout() -> ResponseReturnValue:
 
 @bp.route("/")
 @login_required
+@unlisted
 def overview() -> ResponseReturnValue:
     return render_template("accounts/overview.html", Role=Role)
 
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
+@unlisted
 def change_password() -> ResponseReturnValue:
     form = PasswordChangeForm()
     if form.validate_on_submit():
@@ -201,6 +204,7 @@ def confirm_email(token: str) -> ResponseReturnValue:
 
 @bp.route("/delete", methods=["GET", "POST"])
 @login_required
+@unlisted
 def delete() -> ResponseReturnValue:
     form = DeleteAccountForm()
     account = current_user._get_current_object()

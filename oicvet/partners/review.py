@@ -22,6 +22,7 @@ from oicvet.mail import send_mail
 from oicvet.models import utcnow
 from oicvet.partners.forms import ReviewForm
 from oicvet.partners.models import Partner, Status
+from oicvet.seo import unlisted
 
 bp = Blueprint("partner_review", __name__, url_prefix="/<lang:lang>/admin/partners")
 csrf.exempt(bp)  # the forms check their own tokens
@@ -29,6 +30,7 @@ csrf.exempt(bp)  # the forms check their own tokens
 
 @bp.get("/")
 @roles_required(Role.ADMINISTRATOR)
+@unlisted
 def queue() -> ResponseReturnValue:
     status = request.args.get("status", Status.PENDING.value)
     if status not in {s.value for s in Status}:

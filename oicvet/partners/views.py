@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -19,6 +22,7 @@ from oicvet.partners.forms import PartnerForm, RegistrationForm, SearchForm
 from oicvet.partners.models import Partner, Status
 from oicvet.partners.review import tell_administrators
 from oicvet.partners.search import PartnerQuery, listed_partners
+from oicvet.seo import unlisted
 
 bp = Blueprint("partners", __name__, url_prefix="/<lang:lang>/partners")
 # Each form checks its own CSRF token, so that an expired one gives the form
@@ -112,12 +116,14 @@ def register() -> ResponseReturnValue:
 
 
 @bp.get("/register/sent")
+@unlisted
 def registered() -> ResponseReturnValue:
     return render_template("partners/registered.html")
 
 
 @bp.route("/profile", methods=["GET", "POST"])
 @login_required
+@unlisted
 def profile() -> ResponseReturnValue:
     partner = own_partner()
     if partner is None:
@@ -138,6 +144,15 @@ def profile() -> ResponseReturnValue:
         return redirect(url_for("partners.profile"))
     return render_template("partners/profile.html", form=form, partner=partner,
                            expired=form_expired(form))
+
+
+def listed_pages() -> Iterator[tuple[str, dict[str, Any]]]:
+    """The page of every approved partner, for the sitemap."""
+    ids = db.session.scalars(
+        db.select(Partner.id).where(Partner.status == Status.APPROVED.value).order_by(Partner.id)
+    )
+    for partner_id in ids:
+        yield "partners.partner", {"partner_id": partner_id}
 
 
 def _apply(form: PartnerForm, partner: Partner) -> None:

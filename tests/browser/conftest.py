@@ -1,46 +1,11 @@
-"""A live server on 127.0.0.1 and Debian's chromium driven by Playwright.
+"""A fresh page per browser test, failing the test on any console or page error.
 
-No browser is ever downloaded: Playwright starts the system's chromium
-(``CHROMIUM`` overrides its path).
+The live server, the browser and the artifacts folder come from ``tests/live.py``.
 """
 
 from __future__ import annotations
 
-import os
-import threading
-from pathlib import Path
-
 import pytest
-from werkzeug.serving import make_server
-
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-
-@pytest.fixture(scope="session")
-def live_server(make_app):
-    app = make_app(CONTACT_RATE_LIMIT="1000 per minute")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (see the README)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -53,9 +18,3 @@ def page(browser):
     yield page
     context.close()
     assert not errors, errors
-
-
-@pytest.fixture(scope="session")
-def artifacts() -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    return ARTIFACTS

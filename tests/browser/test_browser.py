@@ -16,7 +16,7 @@ HOME_HEADINGS = {
 
 
 @pytest.mark.parametrize("lang,direction", [("en", "ltr"), ("ar", "rtl"), ("fr", "ltr")])
-def test_home_page_in_each_language(page, live_server, artifacts, lang, direction):
+def test_home_page_in_each_language(page, live_server, lang, direction):
     page.goto(f"{live_server}/{lang}/")
     html = page.locator("html")
     assert html.get_attribute("lang") == lang
@@ -32,7 +32,6 @@ def test_home_page_in_each_language(page, live_server, artifacts, lang, directio
         assert menu_box["x"] < main_box["x"]
     else:
         assert menu_box["x"] > main_box["x"]
-    page.screenshot(path=str(artifacts / f"home-{lang}.png"), full_page=True)
 
 
 def test_switching_language_on_a_programme_page_keeps_the_programme(page, live_server):
@@ -48,7 +47,7 @@ def test_switching_language_on_a_programme_page_keeps_the_programme(page, live_s
     assert page.locator("html").get_attribute("lang") == "fr"
 
 
-def test_choosing_a_year_then_opening_an_event(page, live_server, artifacts):
+def test_choosing_a_year_then_opening_an_event(page, live_server):
     page.goto(f"{live_server}/en/programmes/e-government-working-group/")
     table = page.locator("table.events")
     assert "First Meeting of the OIC E-Government Working Group" in table.inner_text()
@@ -57,7 +56,6 @@ def test_choosing_a_year_then_opening_an_event(page, live_server, artifacts):
     assert "eGOVsharE2009" in page.locator("table.events").inner_text()
     page.select_option("#year", "2011")
     page.wait_for_url(re.compile(r"year=2011"))
-    page.screenshot(path=str(artifacts / "programme-en.png"), full_page=True)
     page.get_by_role("link", name="First Meeting of the OIC E-Government Working Group").click()
     page.wait_for_url(re.compile(r"/en/events/\d+/$"))
     assert page.locator("h1").inner_text() == "First Meeting of the OIC E-Government Working Group"

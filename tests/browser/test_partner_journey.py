@@ -43,6 +43,8 @@ def _log_out(page):
 def test_register_confirm_approve_edit_and_be_found(browser, page, live_server, outbox, make_account,
                                                      artifacts, lang):
     text = TEXT[lang]
+    screenshots = artifacts / "screenshots"
+    screenshots.mkdir(exist_ok=True)
     word = "zq" + uuid.uuid4().hex[:8]
     email = unique_email("journey")
     name = f"{text['name']} {word}"
@@ -64,7 +66,7 @@ def test_register_confirm_approve_edit_and_be_found(browser, page, live_server, 
     page.fill("input[name=password]", PASSWORD)
     page.fill("input[name=confirm]", PASSWORD)
     page.check("input[name=consent]")
-    page.screenshot(path=str(artifacts / f"partner-registration-{lang}.png"), full_page=True)
+    page.screenshot(path=str(screenshots / f"partner-registration-{lang}.png"), full_page=True)
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(re.compile(rf"/{lang}/partners/register/sent$"))
 
@@ -103,7 +105,7 @@ def test_register_confirm_approve_edit_and_be_found(browser, page, live_server, 
     results = page.locator("ul.results h2")
     assert results.count() == 1 and results.first.inner_text().startswith(text["name"])
     assert email not in page.content()  # contact details are not for visitors
-    page.screenshot(path=str(artifacts / f"partner-search-{lang}.png"), full_page=True)
+    page.screenshot(path=str(screenshots / f"partner-search-{lang}.png"), full_page=True)
     results.first.get_by_role("link").click()
     assert page.locator("h1").inner_text().startswith(text["name"])
 

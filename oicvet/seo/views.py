@@ -1,0 +1,68 @@
+"""``/sitemap.xml`` and ``/robots.txt``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from flask import Blueprint, Response, current_app, render_template, url_for
+from sqlalchemy import select
+
+from oicvet.events import visible
+from oicvet.extensions import db
+from oicvet.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from oicvet.models import Event
+from oicvet.plugins.registry import get_registry
+
+bp = Blueprint("seo", __name__)
+
+
+def core_pages() -> Iterator[tuple[str, dict[str, Any]]]:
+    """Sectors and programmes of the loaded plugins, and the events visitors can see."""
+    registry = get_registry()
+    for sector in registry:
+        yield "programmes.sector", {"key": sector.key}
+    for entry in registry.programmes:
+        yield "programmes.programme", {"slug": entry.slug}
+    for event_id in db.session.scalars(select(Event.id).where(visible()).order_by(Event.id)):
+        yield "programmes.event", {"event_id": event_id}
+
+
+def language_pages() -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every view that answers GET with the language as its only argument, unless unlisted."""
+    seen = set()
+    for rule in current_app.url_map.iter_rules():
+        if rule.endpoint in seen or "GET" not in (rule.methods or ()) or rule.arguments != {"lang"}:
+            continue
+        seen.add(rule.endpoint)
+        view = current_app.view_functions[rule.endpoint]
+        if not getattr(view, "sitemap_unlisted", False):
+            yield rule.endpoint, {}
+
+
+def entries() -> list[dict[str, str]]:
+    """One entry per page and language: its URL and the URLs of its alternates."""
+    pages = list(language_pages())
+    for provider in current_app.extensions.get("oicvet.sitemap", []):
+        pages.extend(provider())
+    found = []
+    for endpoint, values in pages:
+        urls = {lang: url_for(endpoint, lang=lang, _external=True, **values) for lang in LANGUAGES}
+        # As in each page's head: the home page's x-default is "/", which picks the language.
+        default = (url_for("root.choose_language", _external=True) if endpoint == "pages.home"
+                   else urls[DEFAULT_LANGUAGE])
+        alternates = [*urls.items(), ("x-default", default)]
+        found.extend({"loc": url, "alternates": alternates} for url in urls.values())
+    return found
+
+
+@bp.get("/sitemap.xml")
+def sitemap() -> Response:
+    xml = render_template("seo/sitemap.xml", entries=entries())
+    return Response(xml, mimetype="application/xml")
+
+
+@bp.get("/robots.txt")
+def robots() -> Response:
+    text = f"User-agent: *\nDisallow:\n\nSitemap: {url_for('seo.sitemap', _external=True)}\n"
+    return Response(text, mimetype="text/plain")

@@ -1,0 +1,126 @@
+"""The quality gates on every page of the site as it stands, found by crawling.
+
+Run them alone with ``bash scripts/test tests/quality``. tests/quality/test_broken_pages.py
+shows that each gate fails on a page that breaks it.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.crawler import LANGUAGES
+from tests.quality import checks
+from tests.quality.checks import ROOT
+from tests.quality.conftest import SCREENSHOTS
+
+by_language = pytest.mark.parametrize("lang", LANGUAGES)
+
+
+def _of(problems: list[str], lang: str) -> list[str]:
+    return [problem for problem in problems if problem.startswith(f"/{lang}/")]
+
+
+def _report(problems: list[str]) -> str:
+    return f"{len(problems)} problem(s):\n" + "\n".join(problems)
+
+
+@by_language
+def test_the_crawl_finds_the_pages_of_each_language(site, lang):
+    # The gates below are only as good as the crawl: it must reach every kind of page.
+    endpoints = {page.endpoint for page in site.in_language(lang)}
+    for endpoint in ("pages.home", "pages.about", "programmes.sector", "programmes.programme",
+                     "programmes.event", "programmes.archive", "programmes.summary", "contact.form"):
+        assert endpoint in endpoints, endpoint
+    assert not site.broken, site.broken
+
+
+@pytest.mark.browser
+@by_language
+def test_accessibility(browser_report, site, lang):
+    """axe-core (WCAG 2.0-2.2 A/AA), the skip link, focus rings, 24×24 targets, labels, title, h1."""
+    problems = _of(browser_report["accessibility"], lang)
+    for page in site.in_language(lang):
+        problems += checks.structure_problems(page)
+    assert not problems, _report(problems)
+
+
+@pytest.mark.browser
+@by_language
+def test_forms_sent_empty_show_errors_tied_to_their_fields(browser_report, site, lang):
+    assert any(page.parsed.post_forms for page in site.in_language(lang)), "no form was found"
+    problems = _of(browser_report["forms"], lang)
+    assert not problems, _report(problems)
+
+
+@pytest.mark.browser
+@by_language
+def test_a_clean_browser(browser_report, site, lang):
+    """No console error, failed request, CSP violation, foreign asset or inline script."""
+    problems = _of(browser_report["clean"], lang)
+    for page in site.in_language(lang):
+        problems += checks.markup_problems(page)
+    assert not problems, _report(problems)
+
+
+def test_valid_html(site):
+    stylesheets = [asset for asset in site.assets.values() if asset.content_type.startswith("text/css")]
+    assert stylesheets, "the crawl found no stylesheet"
+    problems = checks.html_problems(site.pages, stylesheets)
+    assert not problems, _report(problems)
+
+
+def test_sitemap_lists_every_public_page_with_its_alternates(site, live_app):
+    problems = checks.sitemap_problems(site, live_app.test_client())
+    assert not problems, _report(problems)
+
+
+def test_robots_txt_points_to_the_sitemap(live_app):
+    problems = checks.robots_problems(live_app.test_client())
+    assert not problems, _report(problems)
+
+
+def test_every_page_has_a_description_in_its_language(site):
+    problems = checks.description_problems(site)
+    assert not problems, _report(problems)
+
+
+def test_every_page_is_light(site):
+    problems = checks.weight_problems(site)
+    assert not problems, _report(problems)
+
+
+@pytest.mark.browser
+@by_language
+def test_readable_with_javascript_off(browser, live_server, site, lang):
+    from tests.quality.browser_checks import javascript_off_problems
+
+    problems = []
+    for endpoint, preferred in SCREENSHOTS.values():
+        page = site.find(preferred.format(lang=lang)) or site.first(endpoint, lang)
+        assert page, endpoint
+        problems += javascript_off_problems(browser, live_server, page.url)
+    assert not problems, _report(problems)
+
+
+@pytest.mark.browser
+@by_language
+def test_screenshots_of_home_programme_and_archive(browser_report, screenshot_dir, lang):
+    for name in SCREENSHOTS:
+        shot = screenshot_dir / f"{name}-{lang}.png"
+        assert shot.is_file() and shot.stat().st_size > 10_000, shot
+
+
+def test_the_page_weight_script_prints_every_page():
+    # The script builds the site on a database of its own, with the seed content only.
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "page-weight")],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["page", "HTML", "CSS", "JS", "total"]
+    printed = {line.split()[0] for line in lines[1:-1]}
+    for lang in LANGUAGES:
+        assert {f"/{lang}/", f"/{lang}/archive/", f"/{lang}/programmes/e-government-working-group/"} <= printed
+    assert lines[-1] == lines[-1].strip() and f"{len(printed)} pages; the heaviest is " in lines[-1]
