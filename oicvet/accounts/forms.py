@@ -39,14 +39,15 @@ class GoodPassword:
             )
 
 
-def new_password_fields() -> tuple[PasswordField, PasswordField]:
+def new_password_fields(label: Any = None, again: Any = None) -> tuple[PasswordField, PasswordField]:
+    """A password to choose, under the rules, and the same typed again."""
     password = PasswordField(
-        _l("New password"),
+        label or _l("New password"),
         validators=[DataRequired(_l("Please choose a password.")), GoodPassword()],
         description=_l("At least 8 characters. A few words you will remember make a good password."),
     )
     confirm = PasswordField(
-        _l("New password, again"),
+        again or _l("New password, again"),
         validators=[
             DataRequired(_l("Please type the password again.")),
             EqualTo("password", _l("The two passwords are not the same.")),

@@ -157,15 +157,22 @@ def request_reset() -> ResponseReturnValue:
     return render_template("accounts/reset_request.html", form=form, expired=form_expired(form))
 
 
+def _account_from_link(token: str, purpose: str, max_age: int) -> Account | ResponseReturnValue:
+    """The account an e-mailed link is for, or the page that says why the link does not work."""
+    try:
+        return tokens.read_token(token, purpose, max_age)
+    except (tokens.LinkExpired, tokens.LinkInvalid) as problem:
+        expired = isinstance(problem, tokens.LinkExpired)
+        reset = purpose == tokens.RESET_PASSWORD
+        return render_template("accounts/link_problem.html", expired=expired, reset=reset), 400
+
+
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RESET_RATE_LIMIT"], methods=["POST"])
 def reset_password(token: str) -> ResponseReturnValue:
-    try:
-        account = tokens.read_token(token, tokens.RESET_PASSWORD, current_app.config["PASSWORD_RESET_MAX_AGE"])
-    except tokens.LinkExpired:
-        return render_template("accounts/link_problem.html", expired=True, purpose="reset"), 400
-    except tokens.LinkInvalid:
-        return render_template("accounts/link_problem.html", expired=False, purpose="reset"), 400
+    account = _account_from_link(token, tokens.RESET_PASSWORD, current_app.config["PASSWORD_RESET_MAX_AGE"])
+    if not isinstance(account, Account):
+        return account
     form = ResetForm()
     if form.validate_on_submit():
         account.password_hash = hash_password(form.password.data)
@@ -185,12 +192,9 @@ def reset_password(token: str) -> ResponseReturnValue:
 def confirm_email(token: str) -> ResponseReturnValue:
     # Opening the link shows a button: a GET never changes anything, and mail
     # scanners that follow links do not confirm an address.
-    try:
-        account = tokens.read_token(token, tokens.CONFIRM_EMAIL, current_app.config["EMAIL_CONFIRM_MAX_AGE"])
-    except tokens.LinkExpired:
-        return render_template("accounts/link_problem.html", expired=True, purpose="confirm"), 400
-    except tokens.LinkInvalid:
-        return render_template("accounts/link_problem.html", expired=False, purpose="confirm"), 400
+    account = _account_from_link(token, tokens.CONFIRM_EMAIL, current_app.config["EMAIL_CONFIRM_MAX_AGE"])
+    if not isinstance(account, Account):
+        return account
     form = ConfirmForm()
     if form.validate_on_submit():
         account.email_confirmed_at = utcnow()

@@ -8,7 +8,6 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    PasswordField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -16,9 +15,9 @@ from wtforms import (
     URLField,
     widgets,
 )
-from wtforms.validators import URL, DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
+from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, ValidationError
 
-from oicvet.accounts.forms import GoodPassword, email_field
+from oicvet.accounts.forms import email_field, new_password_fields
 from oicvet.countries import OIC_MEMBER_STATES
 from oicvet.i18n import country_name
 from oicvet.i18n import lazy_gettext as _l
@@ -155,18 +154,7 @@ class PartnerForm(FlaskForm):
 
 class RegistrationForm(PartnerForm):
     email = email_field(_l("E-mail address of the contact person"))
-    password = PasswordField(
-        _l("Password"),
-        validators=[DataRequired(_l("Please choose a password.")), GoodPassword()],
-        description=_l("At least 8 characters. A few words you will remember make a good password."),
-    )
-    confirm = PasswordField(
-        _l("Password, again"),
-        validators=[
-            DataRequired(_l("Please type the password again.")),
-            EqualTo("password", _l("The two passwords are not the same.")),
-        ],
-    )
+    password, confirm = new_password_fields(_l("Password"), _l("Password, again"))
     consent = BooleanField(
         _l("I agree that this profile is shown in the Partners Database once approved. Only logged-in, "
            "approved partners and OIC-VET staff see the contact e-mail address and telephone."),
