@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -41,16 +43,16 @@ def find_account(email: str | None) -> Account | None:
     return db.session.execute(db.select(Account).filter_by(email=email.strip().lower())).scalar_one_or_none()
 
 
+def send_link(account: Account, purpose: str, endpoint: str, template: str, **context: Any) -> bool:
+    """E-mail the account a signed link to ``endpoint``, in the account's language."""
+    token = tokens.make_token(account, purpose)
+    link = url_for(endpoint, token=token, lang=account.language, _external=True)
+    return send_mail(account.email, template, account.language, account=account, link=link, **context)
+
+
 def send_confirmation(account: Account) -> bool:
-    token = tokens.make_token(account, tokens.CONFIRM_EMAIL)
-    return send_mail(
-        account.email,
-        "confirm_email",
-        account.language,
-        account=account,
-        link=url_for("accounts.confirm_email", token=token, lang=account.language, _external=True),
-        days=current_app.config["EMAIL_CONFIRM_MAX_AGE"] // 86400,
-    )
+    return send_link(account, tokens.CONFIRM_EMAIL, "accounts.confirm_email", "confirm_email",
+                     days=current_app.config["EMAIL_CONFIRM_MAX_AGE"] // 86400)
 
 
 def _login_email() -> str:
@@ -138,15 +140,8 @@ def request_reset() -> ResponseReturnValue:
     if form.validate_on_submit():
         account = find_account(form.email.data)
         if account is not None:
-            token = tokens.make_token(account, tokens.RESET_PASSWORD)
-            send_mail(
-                account.email,
-                "reset_password",
-                account.language,
-                account=account,
-                link=url_for("accounts.reset_password", token=token, lang=account.language, _external=True),
-                minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
-            )
+            send_link(account, tokens.RESET_PASSWORD, "accounts.reset_password", "reset_password",
+                      minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60)
         # The same answer whether or not the address has an account.
         flash(
             _("If an account uses %(email)s, a link to choose a new password is on its way to it.",
