@@ -74,6 +74,10 @@ class Config:
     REMEMBER_COOKIE_SECURE = False
     REMEMBER_COOKIE_DURATION = 14 * 24 * 3600
     PREFERRED_URL_SCHEME = "http"
+    # How many proxies (nginx, a load balancer) stand in front of the site. Their
+    # X-Forwarded-For/-Proto/-Host then give the visitor's address (for rate
+    # limits) and the public scheme and host (for links in e-mails and the sitemap).
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     MAX_CONTENT_LENGTH = 1024 * 1024
 
     # Static URLs carry a hash of the file (asset_url), so they can be cached for a year.

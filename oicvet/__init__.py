@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import WEAK_SECRET_KEYS, Config, ProductionConfig, get_config
 from oicvet.i18n import CatalogSource
@@ -41,6 +42,8 @@ def configure(app: Flask, config: str | type[Config] | None, overrides: dict[str
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database}"
     if issubclass(config_class, ProductionConfig) and _weak_secret(app.config["SECRET_KEY"]):
         raise RuntimeError("Production needs a real SECRET_KEY (32 characters or more) in the environment")
+    if proxies := app.config["PROXY_COUNT"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
 
 def _weak_secret(key: str | None) -> bool:

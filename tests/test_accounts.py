@@ -430,3 +430,20 @@ def test_rate_limits_live_in_redis_when_redis_url_is_set(make_app, monkeypatch):
     finally:
         server.flushdb()
         make_app()  # the limiter is shared: give it back its in-memory storage
+
+
+def test_behind_a_proxy_links_and_limits_use_the_forwarded_values(make_app, make_account, outbox):
+    account = make_account()
+    app = make_app(PROXY_COUNT=1, RESET_RATE_LIMIT="1 per minute")
+    client = app.test_client()
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "oicvet.example.org"}
+    first = submit(client, "/en/account/reset", {"email": account.email},
+                   headers={**forwarded, "X-Forwarded-For": "203.0.113.7"})
+    assert first.status_code == 302
+    assert "https://oicvet.example.org/en/account/reset/" in outbox.body(outbox.last(account.email))
+    # The limit counts each visitor, not the proxy that all requests come through.
+    again = submit(client, "/en/account/reset", {"email": account.email},
+                   headers={**forwarded, "X-Forwarded-For": "203.0.113.7"})
+    other = submit(client, "/en/account/reset", {"email": account.email},
+                   headers={**forwarded, "X-Forwarded-For": "198.51.100.9"})
+    assert (again.status_code, other.status_code) == (429, 302)
