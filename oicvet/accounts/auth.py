@@ -25,7 +25,6 @@ from oicvet.models import utcnow
 
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
-    login_manager.session_protection = "basic"
     login_manager.user_loader(load_account)
     login_manager.unauthorized_handler(ask_to_log_in)
 
@@ -72,11 +71,10 @@ def start_session(account: Account, remember: bool = False) -> None:
     account.last_login_at = utcnow()
 
 
-def end_session(account: Account | None = None) -> None:
+def end_session() -> None:
     """Log out, and make every cookie issued to the account so far useless."""
-    account = account or (current_user if current_user.is_authenticated else None)
-    if account is not None:
-        account.end_sessions()
+    if current_user.is_authenticated:
+        current_user.end_sessions()
         db.session.commit()
     logout_user()
     session.clear()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Select, func, literal_column, select, table, text
+from sqlalchemy.orm import lazyload
 
 from oicvet.extensions import db
 from oicvet.partners.folding import query_terms
@@ -46,7 +47,8 @@ def _matching(terms: list[str]):
 
 def listed_partners(query: PartnerQuery) -> Select:
     """Approved partners that match, most recently updated first."""
-    statement = select(Partner).where(Partner.status == Status.APPROVED.value)
+    # The list never shows the account (its e-mail is for the partner's page), so it is not joined.
+    statement = select(Partner).options(lazyload(Partner.account)).where(Partner.status == Status.APPROVED.value)
     if query.country:
         statement = statement.where(Partner.country == query.country)
     if query.organisation_type:

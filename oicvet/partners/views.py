@@ -79,7 +79,9 @@ def partner(partner_id: int) -> ResponseReturnValue:
     staff = current_user.is_authenticated and current_user.is_staff
     if not (found.is_listed or own or staff):
         abort(404)
-    return render_template("partners/partner.html", partner=found, show_contacts=sees_contacts() or own)
+    # Owners and staff always see them; anyone else only with an approved profile of their own.
+    show_contacts = own or staff or sees_contacts()
+    return render_template("partners/partner.html", partner=found, show_contacts=show_contacts)
 
 
 @bp.route("/register", methods=["GET", "POST"])
