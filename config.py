@@ -19,6 +19,10 @@ def _plugin_list(value: str | None) -> list[str] | None:
     return [name.strip() for name in value.split(",") if name.strip()]
 
 
+def _host_list(value: str | None) -> tuple[str, ...]:
+    return tuple(host.strip() for host in (value or "").split(",") if host.strip())
+
+
 def database_url(value: str | None) -> str | None:
     """Accept the usual ``postgresql://`` URLs; the driver installed is psycopg 3."""
     if value and value.startswith(("postgres://", "postgresql://")):
@@ -28,6 +32,11 @@ def database_url(value: str | None) -> str | None:
 
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    # Where visitors reach the site. Every link that leaves a request (e-mails, the
+    # sitemap, robots.txt, canonical and alternate links) starts with it, and requests
+    # for any other host than its own and ALLOWED_HOSTS' are refused with a 400.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+    ALLOWED_HOSTS = _host_list(os.environ.get("ALLOWED_HOSTS", "localhost"))
     # None means: SQLite in the instance folder (set by the app factory).
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
@@ -94,6 +103,9 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-only"
+    # The test client's host; live servers for the browser run on 127.0.0.1.
+    PUBLIC_URL = "http://localhost"
+    ALLOWED_HOSTS = ("127.0.0.1",)
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL"))
     # Each test gets fresh limits; tests of the limits set their own storage.
     RATELIMIT_STORAGE_URI = "memory://"
@@ -106,6 +118,9 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    # Required: production refuses to start without it.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "")
+    ALLOWED_HOSTS = _host_list(os.environ.get("ALLOWED_HOSTS"))
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"

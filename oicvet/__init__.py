@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import WEAK_SECRET_KEYS, Config, ProductionConfig, get_config
+from oicvet import urls
 from oicvet.i18n import CatalogSource
 from oicvet.plugins import SectorPlugin
 from oicvet.plugins.loader import load_plugins, register_plugins
@@ -42,6 +43,9 @@ def configure(app: Flask, config: str | type[Config] | None, overrides: dict[str
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database}"
     if issubclass(config_class, ProductionConfig) and _weak_secret(app.config["SECRET_KEY"]):
         raise RuntimeError("Production needs a real SECRET_KEY (32 characters or more) in the environment")
+    if issubclass(config_class, ProductionConfig) and not app.config["PUBLIC_URL"]:
+        raise RuntimeError("Production needs PUBLIC_URL, the address visitors use (e.g. https://www.example.org)")
+    urls.init_app(app)
     if proxies := app.config["PROXY_COUNT"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 

@@ -333,7 +333,8 @@ def test_cookies_are_secure_in_production(database_url, mail_folder, make_accoun
 
     account = make_account()
     app = create_app("production", SECRET_KEY="p" * 40, SQLALCHEMY_DATABASE_URI=database_url,
-                     MAIL_FOLDER=str(mail_folder), RATELIMIT_STORAGE_URI="memory://")
+                     MAIL_FOLDER=str(mail_folder), RATELIMIT_STORAGE_URI="memory://",
+                     PUBLIC_URL="https://localhost")
     response = log_in(app.test_client(), account.email, PASSWORD, remember="y")
     assert response.status_code == 302
     for cookie in response.headers.getlist("Set-Cookie"):
@@ -432,15 +433,20 @@ def test_rate_limits_live_in_redis_when_redis_url_is_set(make_app, monkeypatch):
         make_app()  # the limiter is shared: give it back its in-memory storage
 
 
-def test_behind_a_proxy_links_and_limits_use_the_forwarded_values(make_app, make_account, outbox):
+def test_behind_a_proxy_links_use_the_public_url_and_limits_the_visitor(make_app, make_account, outbox):
     account = make_account()
-    app = make_app(PROXY_COUNT=1, RESET_RATE_LIMIT="1 per minute")
+    app = make_app(PROXY_COUNT=1, RESET_RATE_LIMIT="1 per minute", PUBLIC_URL="https://oicvet.example.org",
+                   ALLOWED_HOSTS=("localhost",))
     client = app.test_client()
     forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "oicvet.example.org"}
     first = submit(client, "/en/account/reset", {"email": account.email},
                    headers={**forwarded, "X-Forwarded-For": "203.0.113.7"})
     assert first.status_code == 302
     assert "https://oicvet.example.org/en/account/reset/" in outbox.body(outbox.last(account.email))
+    # A forwarded host that is not the site's is refused, as a Host header would be.
+    spoofed = submit(client, "/en/account/reset", {"email": account.email},
+                     headers={**forwarded, "X-Forwarded-Host": "evil.example", "X-Forwarded-For": "192.0.2.1"})
+    assert spoofed.status_code == 400
     # The limit counts each visitor, not the proxy that all requests come through.
     again = submit(client, "/en/account/reset", {"email": account.email},
                    headers={**forwarded, "X-Forwarded-For": "203.0.113.7"})

@@ -107,6 +107,7 @@ def test_production_refuses_a_weak_secret_key(monkeypatch):
     from config import ProductionConfig
     from oicvet import create_app
 
+    monkeypatch.setattr(ProductionConfig, "PUBLIC_URL", "https://www.example.org")
     for key in ("", "dev-only-not-secret", "short"):
         monkeypatch.setattr(ProductionConfig, "SECRET_KEY", key)
         with pytest.raises(RuntimeError, match="SECRET_KEY"):

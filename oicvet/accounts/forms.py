@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from oicvet.accounts.passwords import MAX_LENGTH, MIN_LENGTH, is_common
+from oicvet.forms import Form
 from oicvet.i18n import lazy_gettext as _l
 
 
@@ -27,7 +27,7 @@ def email_field(label: Any = None) -> EmailField:
 class GoodPassword:
     """8 to 128 characters and not one of the common passwords; nothing else is asked."""
 
-    def __call__(self, form: FlaskForm, field: PasswordField) -> None:
+    def __call__(self, form: Form, field: PasswordField) -> None:
         password = field.data or ""
         if len(password) < MIN_LENGTH or len(password) > MAX_LENGTH:
             raise ValidationError(
@@ -56,37 +56,37 @@ def new_password_fields(label: Any = None, again: Any = None) -> tuple[PasswordF
     return password, confirm
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = email_field()
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Please enter your password."))])
     remember = BooleanField(_l("Keep me logged in on this computer"))
     next = HiddenField()
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(Form):
     pass
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current_password = PasswordField(
         _l("Current password"), validators=[DataRequired(_l("Please enter your current password."))]
     )
     password, confirm = new_password_fields()
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(Form):
     email = email_field()
 
 
-class ResetForm(FlaskForm):
+class ResetForm(Form):
     password, confirm = new_password_fields()
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     pass
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(Form):
     password = PasswordField(
         _l("Your password"), validators=[DataRequired(_l("Please enter your password."))]
     )

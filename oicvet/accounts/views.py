@@ -30,6 +30,7 @@ from oicvet.forms import form_expired
 from oicvet.mail import send_mail
 from oicvet.models import utcnow
 from oicvet.seo import unlisted
+from oicvet.urls import external_url
 
 bp = Blueprint("accounts", __name__, url_prefix="/<lang:lang>/account")
 # Each form checks its own CSRF token, so that an expired one gives the form
@@ -46,7 +47,7 @@ def find_account(email: str | None) -> Account | None:
 def send_link(account: Account, purpose: str, endpoint: str, template: str, **context: Any) -> bool:
     """E-mail the account a signed link to ``endpoint``, in the account's language."""
     token = tokens.make_token(account, purpose)
-    link = url_for(endpoint, token=token, lang=account.language, _external=True)
+    link = external_url(endpoint, token=token, lang=account.language)
     return send_mail(account.email, template, account.language, account=account, link=link, **context)
 
 

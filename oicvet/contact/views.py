@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length
 
 from oicvet.extensions import csrf, db, limiter
-from oicvet.forms import form_expired
+from oicvet.forms import Form, form_expired
 from oicvet.i18n import current_language
 from oicvet.i18n import lazy_gettext as _l
 from oicvet.models import ContactMessage
@@ -20,23 +17,9 @@ from oicvet.models import ContactMessage
 bp = Blueprint("contact", __name__, url_prefix="/<lang:lang>")
 
 
-#: Control characters no one types on purpose; PostgreSQL refuses NUL outright.
-CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # keeps tabs and line breaks
-
-
-def drop_control(value: str | None) -> str | None:
-    return CONTROL.sub("", value) if value else value
-
-
-def drop_control_in_text(value: str | None) -> str | None:
-    return CONTROL_IN_TEXT.sub("", value) if value else value
-
-
-class ContactForm(FlaskForm):
+class ContactForm(Form):
     name = StringField(
         _l("Your name"),
-        filters=[drop_control],
         validators=[
             DataRequired(_l("Please enter your name.")),
             Length(max=120, message=_l("Please keep your name under 120 characters.")),
@@ -44,7 +27,6 @@ class ContactForm(FlaskForm):
     )
     email = EmailField(
         _l("Your e-mail address"),
-        filters=[drop_control],
         validators=[
             DataRequired(_l("Please enter your e-mail address.")),
             Email(_l("Please enter a valid e-mail address, such as name@example.org.")),
@@ -53,7 +35,6 @@ class ContactForm(FlaskForm):
     )
     subject = StringField(
         _l("Subject"),
-        filters=[drop_control],
         validators=[
             DataRequired(_l("Please enter a subject.")),
             Length(max=200, message=_l("Please keep the subject under 200 characters.")),
@@ -61,7 +42,6 @@ class ContactForm(FlaskForm):
     )
     message = TextAreaField(
         _l("Message"),
-        filters=[drop_control_in_text],
         validators=[
             DataRequired(_l("Please write your message.")),
             Length(min=10, max=5000, message=_l("Your message should be between 10 and 5,000 characters long.")),

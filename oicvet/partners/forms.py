@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     SelectField,
@@ -19,6 +18,7 @@ from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, Vali
 
 from oicvet.accounts.forms import email_field, new_password_fields
 from oicvet.countries import OIC_MEMBER_STATES
+from oicvet.forms import Form
 from oicvet.i18n import country_name
 from oicvet.i18n import lazy_gettext as _l
 from oicvet.partners.folding import fold
@@ -63,7 +63,7 @@ def country_choices() -> list[tuple[str, str]]:
     return sorted(named, key=lambda item: fold(item[1]))
 
 
-class PartnerForm(FlaskForm):
+class PartnerForm(Form):
     name = text(
         _l("Organisation name"),
         _l("Please enter the name of your organisation."),
@@ -162,7 +162,7 @@ class RegistrationForm(PartnerForm):
     )
 
 
-class SearchForm(FlaskForm):
+class SearchForm(Form):
     """The filters of Partner Search, read from the query string (GET: no CSRF)."""
 
     class Meta:
@@ -188,7 +188,7 @@ class SearchForm(FlaskForm):
         return field.data if field.data in {key for key, _label in field.choices} else ""
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     """Approve: no field. Reject: a reason that the partner is told."""
 
     reason = TextAreaField(

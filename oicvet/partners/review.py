@@ -23,6 +23,7 @@ from oicvet.models import utcnow
 from oicvet.partners.forms import ReviewForm
 from oicvet.partners.models import Partner, Status
 from oicvet.seo import unlisted
+from oicvet.urls import external_url
 
 bp = Blueprint("partner_review", __name__, url_prefix="/<lang:lang>/admin/partners")
 csrf.exempt(bp)  # the forms check their own tokens
@@ -83,8 +84,8 @@ def _tell_partner(partner: Partner, template: str) -> None:
     account = partner.account
     send_mail(
         account.email, template, account.language, partner=partner, account=account,
-        profile=url_for("partners.profile", lang=account.language, _external=True),
-        search=url_for("partners.search", lang=account.language, _external=True),
+        profile=external_url("partners.profile", lang=account.language),
+        search=external_url("partners.search", lang=account.language),
     )
 
 
@@ -96,7 +97,7 @@ def tell_administrators(partner: Partner) -> None:
     for admin in administrators:
         send_mail(
             admin.email, "partner_waiting", admin.language, partner=partner,
-            review=url_for("partner_review.review", partner_id=partner.id, lang=admin.language, _external=True),
+            review=external_url("partner_review.review", partner_id=partner.id, lang=admin.language),
         )
 
 

@@ -23,6 +23,7 @@ from oicvet.partners.models import Partner, Status
 from oicvet.partners.review import tell_administrators
 from oicvet.partners.search import PartnerQuery, listed_partners
 from oicvet.seo import unlisted
+from oicvet.urls import external_url
 
 bp = Blueprint("partners", __name__, url_prefix="/<lang:lang>/partners")
 # Each form checks its own CSRF token, so that an expired one gives the form
@@ -99,8 +100,8 @@ def register() -> ResponseReturnValue:
     if existing is not None:
         # The same answer as for a new address; the owner is told by e-mail.
         send_mail(existing.email, "already_registered", existing.language, account=existing,
-                  login=url_for("accounts.login", lang=existing.language, _external=True),
-                  reset=url_for("accounts.request_reset", lang=existing.language, _external=True))
+                  login=external_url("accounts.login", lang=existing.language),
+                  reset=external_url("accounts.request_reset", lang=existing.language))
         return redirect(url_for("partners.registered"))
     account = Account(
         email=form.email.data.lower(),

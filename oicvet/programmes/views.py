@@ -10,13 +10,13 @@ from collections import defaultdict
 
 from flask import Blueprint, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import SelectField
 from wtforms.validators import Optional
 
 from oicvet.events import chronological, visible
 from oicvet.extensions import db
+from oicvet.forms import Form
 from oicvet.i18n import country_name
 from oicvet.i18n import lazy_gettext as _l
 from oicvet.models import Event
@@ -78,7 +78,7 @@ def event(event_id: int) -> ResponseReturnValue:
     return render_template(template, event=item, entry=entry)
 
 
-class ArchiveFilter(FlaskForm):
+class ArchiveFilter(Form):
     """The archive's filters; a GET form, so no CSRF token."""
 
     class Meta:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, url_for
+from flask import Blueprint, Response, current_app, render_template
 from sqlalchemy import select
 
 from oicvet.events import visible
@@ -13,6 +13,7 @@ from oicvet.extensions import db
 from oicvet.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from oicvet.models import Event
 from oicvet.plugins.registry import get_registry
+from oicvet.urls import external_url
 
 bp = Blueprint("seo", __name__)
 
@@ -47,9 +48,9 @@ def entries() -> list[dict[str, str]]:
         pages.extend(provider())
     found = []
     for endpoint, values in pages:
-        urls = {lang: url_for(endpoint, lang=lang, _external=True, **values) for lang in LANGUAGES}
+        urls = {lang: external_url(endpoint, lang=lang, **values) for lang in LANGUAGES}
         # As in each page's head: the home page's x-default is "/", which picks the language.
-        default = (url_for("root.choose_language", _external=True) if endpoint == "pages.home"
+        default = (external_url("root.choose_language") if endpoint == "pages.home"
                    else urls[DEFAULT_LANGUAGE])
         alternates = [*urls.items(), ("x-default", default)]
         found.extend({"loc": url, "alternates": alternates} for url in urls.values())
@@ -64,5 +65,5 @@ def sitemap() -> Response:
 
 @bp.get("/robots.txt")
 def robots() -> Response:
-    text = f"User-agent: *\nDisallow:\n\nSitemap: {url_for('seo.sitemap', _external=True)}\n"
+    text = f"User-agent: *\nDisallow:\n\nSitemap: {external_url('seo.sitemap')}\n"
     return Response(text, mimetype="text/plain")
