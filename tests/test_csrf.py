@@ -18,8 +18,8 @@ def _state(app, account_id: int) -> tuple:
         if account is None:
             return ("deleted",)
         partner = db.session.execute(db.select(Partner).filter_by(account_id=account_id)).scalar_one_or_none()
-        return (account.password_hash, account.session_token, account.email_confirmed_at,
-                partner and (partner.name, partner.status))
+        return (account.password_hash, account.session_token, account.email_confirmed_at, account.last_login_at,
+                partner and (partner.name, partner.status, partner.pending_changes))
 
 
 def _token(app, account_id: int, purpose: str) -> str:
@@ -40,6 +40,7 @@ def test_every_post_without_a_token_is_refused(app, make_account, make_partner, 
         "accounts.request_reset": (None, "/en/account/reset", {"email": admin.email}, admin),
         "accounts.reset_password": (None, f"/en/account/reset/{_token(app, admin.id, tokens.RESET_PASSWORD)}",
                                     {"password": "x new password x", "confirm": "x new password x"}, admin),
+        "accounts.login_link": (None, f"/en/account/login/{_token(app, admin.id, tokens.LOGIN_LINK)}", {}, admin),
         "accounts.confirm_email": (None, f"/en/account/confirm/{_token(app, unconfirmed.id, tokens.CONFIRM_EMAIL)}",
                                    {}, unconfirmed),
         "accounts.delete": (admin, "/en/account/delete", {"password": PASSWORD}, admin),

@@ -86,6 +86,10 @@ class ConfirmForm(Form):
     pass
 
 
+class LoginLinkForm(Form):
+    pass
+
+
 class DeleteAccountForm(Form):
     password = PasswordField(
         _l("Your password"), validators=[DataRequired(_l("Please enter your password."))]

@@ -1,4 +1,4 @@
-"""Signed, expiring links for e-mail: confirming an address, resetting a password.
+"""Signed, expiring links for e-mail: confirming an address, resetting a password, logging in.
 
 A link carries a fingerprint of what it is meant to change, so that it works
 once: after the change, the fingerprint no longer matches.
@@ -7,6 +7,7 @@ once: after the change, the fingerprint no longer matches.
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app
@@ -17,6 +18,8 @@ from oicvet.extensions import db
 
 CONFIRM_EMAIL = "oicvet.confirm-email"
 RESET_PASSWORD = "oicvet.reset-password"
+#: Sent instead of logging in while an account has had many failed logins.
+LOGIN_LINK = "oicvet.login-link"
 
 
 class LinkExpired(Exception):
@@ -31,9 +34,22 @@ def _serializer(purpose: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=purpose)
 
 
+def _moment(when: datetime | None) -> str:
+    """A time as the same text whether the database gave it back with a time zone or not."""
+    if when is None:
+        return "-"
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)  # stored in UTC
+    return str(round(when.timestamp() * 1_000_000))
+
+
 def _fingerprint(account: Account, purpose: str) -> str:
     if purpose == RESET_PASSWORD:
         state = f"{account.password_hash}|{account.session_token}"
+    elif purpose == LOGIN_LINK:
+        # Logging in sets last_login_at, so the link works once; a new password
+        # or a logout everywhere (a new session token) also ends it.
+        state = f"{account.password_hash}|{account.session_token}|{_moment(account.last_login_at)}"
     else:
         state = f"{account.email}|{account.email_confirmed_at is not None}"
     return hashlib.sha256(state.encode()).hexdigest()[:24]
