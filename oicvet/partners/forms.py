@@ -28,6 +28,12 @@ from oicvet.plugins.registry import get_registry
 DESCRIPTION_MAX = 2000
 AREAS_MAX = 1000
 
+#: The fields of PartnerForm that are the profile (registration adds an account to them).
+PROFILE_FIELDS = (
+    "name", "acronym", "organisation_type", "country", "city", "address", "website",
+    "sectors", "cooperation_areas", "description", "contact_name", "contact_position", "phone",
+)
+
 
 def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
@@ -189,10 +195,15 @@ class SearchForm(Form):
 
 
 class ReviewForm(Form):
-    """Approve: no field. Reject: a reason that the partner is told."""
+    """Approve: no field. Reject, or refuse changes: a reason that the partner is told."""
 
     reason = TextAreaField(
         _l("Reason, sent to the partner"),
+        validators=[Optional(), Length(max=2000, message=_l("Please keep this under %(max)d characters.", max=2000))],
+        filters=[_strip],
+    )
+    changes_reason = TextAreaField(
+        _l("Why the changes are refused, sent to the partner"),
         validators=[Optional(), Length(max=2000, message=_l("Please keep this under %(max)d characters.", max=2000))],
         filters=[_strip],
     )

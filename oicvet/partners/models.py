@@ -13,6 +13,7 @@ from oicvet.extensions import db
 from oicvet.i18n import lazy_gettext as _l
 from oicvet.models import utcnow
 from oicvet.partners.folding import index_text
+from oicvet.partners.moderation import Moderated
 
 
 class Status(StrEnum):
@@ -41,7 +42,9 @@ STATUS_LABELS = {
 }
 
 
-class Partner(db.Model):
+class Partner(Moderated, db.Model):
+    """A partner's public (approved) profile; an approved partner's edits wait in ``pending_changes``."""
+
     __tablename__ = "partner"
     __table_args__ = (
         Index("ix_partner_status_updated", "status", "updated_at"),
@@ -91,6 +94,25 @@ class Partner(db.Model):
     @property
     def is_listed(self) -> bool:
         return self.status == Status.APPROVED
+
+    @property
+    def awaits_confirmation(self) -> bool:
+        """Until its owner confirms the address, no one has shown that the profile is theirs."""
+        return self.status == Status.UNCONFIRMED or self.account.email_confirmed_at is None
+
+    @property
+    def can_be_approved(self) -> bool:
+        # A refusal can be reversed; an approved profile has nothing to approve.
+        return not self.awaits_confirmation and self.status in (Status.PENDING, Status.REJECTED)
+
+    @property
+    def can_be_rejected(self) -> bool:
+        return not self.awaits_confirmation and self.status in (Status.PENDING, Status.APPROVED)
+
+    @property
+    def has_changes_to_review(self) -> bool:
+        """Edits of the listed profile wait for staff."""
+        return self.is_listed and self.has_pending_changes
 
 
 class PartnerSector(db.Model):

@@ -1,7 +1,8 @@
 """A partner's journey in a real browser, in English and in Arabic.
 
 Register, confirm through the e-mailed link, get approved by an administrator,
-log in, edit the profile, and be found by Partner Search.
+log in, edit the profile, have the edit accepted by the administrator, and be
+found by Partner Search.
 """
 
 from __future__ import annotations
@@ -84,7 +85,6 @@ def test_register_confirm_approve_edit_and_be_found(browser, page, live_server, 
     staff.get_by_role("link", name=name).click()
     staff.locator("button[value=approve]").click()
     staff.wait_for_url(re.compile(rf"/{lang}/admin/partners/$"))
-    staff.close()
     assert "/partners/" in outbox.body(outbox.last(email))
 
     # 4. The partner logs in and edits the profile.
@@ -94,10 +94,18 @@ def test_register_confirm_approve_edit_and_be_found(browser, page, live_server, 
     page.fill("textarea[name=description]", text["edited"].format(word=word))
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(re.compile(rf"/{lang}/partners/profile$"))
-    assert page.locator(".notice--success[role=status]").count() == 1  # "saved"
+    assert page.locator(".notice--success[role=status]").count() == 1  # "saved, waiting for approval"
     _log_out(page)
 
-    # 5. A visitor finds the partner by search.
+    # 5. The edit of an approved profile waits for the administrator, who accepts it.
+    staff.goto(f"{live_server}/{lang}/admin/partners/?status=changes")
+    staff.get_by_role("link", name=name).click()
+    assert staff.locator("table").inner_text().count(text["description"]) == 1  # before, beside after
+    staff.locator("button[value=accept_changes]").click()
+    staff.wait_for_url(re.compile(rf"/{lang}/admin/partners/\?status=changes$"))
+    staff.close()
+
+    # 6. A visitor finds the partner by search.
     page.goto(f"{live_server}/{lang}/partners/")
     page.fill("input[name=q]", text["query"].format(word=word))
     page.locator("main form button[type=submit]").click()
