@@ -23,6 +23,11 @@ def _host_list(value: str | None) -> tuple[str, ...]:
     return tuple(host.strip() for host in (value or "").split(",") if host.strip())
 
 
+def _seconds(value: str) -> tuple[int, ...]:
+    """``"60,300,1800"`` -> (60, 300, 1800)."""
+    return tuple(int(part) for part in value.split(",") if part.strip())
+
+
 def database_url(value: str | None) -> str | None:
     """Accept the usual ``postgresql://`` URLs; the driver installed is psycopg 3."""
     if value and value.startswith(("postgres://", "postgresql://")):
@@ -47,13 +52,17 @@ class Config:
     OICVET_PLUGIN_DIR = os.environ.get("OICVET_PLUGIN_DIR", str(ROOT / "plugins"))
     OICVET_PLUGINS = _plugin_list(os.environ.get("OICVET_PLUGINS"))
 
-    # Rate limits: in memory on one machine, Redis when scaled out.
-    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+    # Rate limits: Redis when several machines serve the site. None means: a SQLite
+    # file in the instance folder (set by the app factory), shared by one machine's workers.
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or None
     RATELIMIT_HEADERS_ENABLED = True
     CONTACT_RATE_LIMIT = os.environ.get("CONTACT_RATE_LIMIT", "5 per minute;30 per day")
-    # Per address; failed logins are also counted per e-mail address.
+    # Per visitor's address. Failed logins are also counted per (e-mail, visitor)
+    # pair, past which that pair alone is refused, and per e-mail from anywhere,
+    # past which a password alone no longer logs in: the owner is e-mailed a link.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;100 per hour")
-    LOGIN_FAILURES_PER_EMAIL = os.environ.get("LOGIN_FAILURES_PER_EMAIL", "10 per hour")
+    LOGIN_FAILURES_PER_SOURCE = os.environ.get("LOGIN_FAILURES_PER_SOURCE", "10 per hour")
+    LOGIN_FAILURES_BEFORE_LINK = os.environ.get("LOGIN_FAILURES_BEFORE_LINK", "20 per hour")
     REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "5 per hour;20 per day")
     RESET_RATE_LIMIT = os.environ.get("RESET_RATE_LIMIT", "5 per hour;20 per day")
 
@@ -62,6 +71,7 @@ class Config:
     ARGON2_MEMORY_COST = int(os.environ.get("ARGON2_MEMORY_COST", str(64 * 1024)))  # KiB
     ARGON2_PARALLELISM = int(os.environ.get("ARGON2_PARALLELISM", "4"))
     PASSWORD_RESET_MAX_AGE = 3600
+    LOGIN_LINK_MAX_AGE = 15 * 60
     EMAIL_CONFIRM_MAX_AGE = 3 * 24 * 3600
 
     # E-mail goes out by SMTP when MAIL_SERVER is set; otherwise it is written
@@ -74,6 +84,12 @@ class Config:
     MAIL_TIMEOUT = 10
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "OIC-VET <no-reply@localhost>")
     MAIL_FOLDER = os.environ.get("MAIL_FOLDER") or None
+    # Mail leaves after the answer, from a background sender in each process. What
+    # cannot go waits in MAIL_OUTBOX (default: the instance folder's "mail-outbox")
+    # and is tried again after each delay (seconds), then moved to its "failed".
+    MAIL_BACKGROUND = os.environ.get("MAIL_BACKGROUND", "true").lower() not in ("0", "false", "no", "off")
+    MAIL_OUTBOX = os.environ.get("MAIL_OUTBOX") or None
+    MAIL_RETRY_DELAYS = _seconds(os.environ.get("MAIL_RETRY_DELAYS", "60,300,1800,7200,43200"))
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -114,6 +130,8 @@ class TestingConfig(Config):
     ARGON2_MEMORY_COST = 8 * 1024
     ARGON2_PARALLELISM = 1
     MAIL_SERVER = None
+    # Sent within the request, so that a test reads the mail folder right after it.
+    MAIL_BACKGROUND = False
 
 
 class ProductionConfig(Config):

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import WEAK_SECRET_KEYS, Config, ProductionConfig, get_config
-from oicvet import urls
+from oicvet import ratelimits, urls  # ratelimits registers its storage scheme with limits
 from oicvet.i18n import CatalogSource
 from oicvet.plugins import SectorPlugin
 from oicvet.plugins.loader import load_plugins, register_plugins
@@ -41,6 +41,8 @@ def configure(app: Flask, config: str | type[Config] | None, overrides: dict[str
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         database = Path(app.instance_path) / "oicvet.db"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database}"
+    if not app.config.get("RATELIMIT_STORAGE_URI"):
+        app.config["RATELIMIT_STORAGE_URI"] = ratelimits.storage_uri(Path(app.instance_path) / "ratelimits.db")
     if issubclass(config_class, ProductionConfig) and _weak_secret(app.config["SECRET_KEY"]):
         raise RuntimeError("Production needs a real SECRET_KEY (32 characters or more) in the environment")
     if issubclass(config_class, ProductionConfig) and not app.config["PUBLIC_URL"]:
@@ -55,7 +57,7 @@ def _weak_secret(key: str | None) -> bool:
 
 
 def init_extensions(app: Flask, plugins: list[SectorPlugin]) -> None:
-    from oicvet import i18n
+    from oicvet import i18n, mail
     from oicvet.extensions import csrf, db, limiter, migrate
 
     db.init_app(app)
@@ -68,6 +70,7 @@ def init_extensions(app: Flask, plugins: list[SectorPlugin]) -> None:
         CatalogSource(p.key, p.translations_dir, p.key) for p in plugins if p.translations_dir
     ]
     i18n.init_app(app, sources)
+    mail.init_app(app)
 
 
 @event.listens_for(Engine, "connect")

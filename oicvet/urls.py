@@ -35,11 +35,11 @@ class IdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
-def page_number(name: str = "page") -> int:
-    """A page number from the query string: 1 when absent, a 404 when it is not one."""
+def number_arg(name: str = "page", default: int = 1) -> int:
+    """A positive whole number from the query string (a page, a year), or a 404 when it is not one."""
     value = request.args.get(name)
     if value is None or value == "":
-        return 1
+        return default
     if not (value.isascii() and value.isdigit()) or len(value) > 10 or not 1 <= int(value) <= MAX_ID:
         abort(404)
     return int(value)

@@ -66,7 +66,8 @@ def database_url(tmp_path_factory) -> str:
 #: Limits high enough for the flows under test; the tests of limits set their own.
 GENEROUS_LIMITS = {
     "LOGIN_RATE_LIMIT": "1000 per minute",
-    "LOGIN_FAILURES_PER_EMAIL": "1000 per minute",
+    "LOGIN_FAILURES_PER_SOURCE": "1000 per minute",
+    "LOGIN_FAILURES_BEFORE_LINK": "1000 per minute",
     "REGISTER_RATE_LIMIT": "1000 per minute",
     "RESET_RATE_LIMIT": "1000 per minute",
 }
@@ -85,6 +86,7 @@ def make_app(database_url, mail_folder) -> Callable[..., Flask]:
         overrides.setdefault("SQLALCHEMY_DATABASE_URI", database_url)
         overrides.setdefault("OICVET_PLUGINS", None)
         overrides.setdefault("MAIL_FOLDER", str(mail_folder))
+        overrides.setdefault("MAIL_OUTBOX", str(mail_folder / "outbox"))
         for key, value in GENEROUS_LIMITS.items():
             overrides.setdefault(key, value)
         return create_app("testing", **overrides)

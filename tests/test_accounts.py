@@ -309,9 +309,10 @@ def test_login_registration_and_reset_are_rate_limited(make_app, setting, url, d
     assert 'dir="rtl"' in html  # the translated 429 page
 
 
-def test_failed_logins_are_also_counted_per_email(make_app, make_account):
+def test_failed_logins_are_also_counted_per_email_and_source(make_app, make_account):
+    # The rest of the rule (other sources, many sources) is in tests/test_login_lockout.py.
     account = make_account()
-    app = make_app(LOGIN_FAILURES_PER_EMAIL="3 per minute")
+    app = make_app(LOGIN_FAILURES_PER_SOURCE="3 per minute")
     for _ in range(3):
         assert log_in(app.test_client(), account.email, "wrong password!").status_code == 200
     assert log_in(app.test_client(), account.email, PASSWORD).status_code == 429
@@ -412,7 +413,7 @@ def test_rate_limits_live_in_redis_when_redis_url_is_set(make_app, monkeypatch):
         [sys.executable, "-c", "from config import Config; print(Config.RATELIMIT_STORAGE_URI)"],
         env={"PATH": ""}, capture_output=True, text=True, check=True,
     ).stdout.strip()
-    assert unset == "memory://"
+    assert unset == "None"  # the app factory then picks the instance folder's shared file
 
     import redis
 

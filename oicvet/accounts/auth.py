@@ -76,8 +76,16 @@ def end_session() -> None:
     if current_user.is_authenticated:
         current_user.end_sessions()
         db.session.commit()
+    forget_browser()
+
+
+def forget_browser() -> None:
+    """Log this browser out: its session goes, and its remember cookie with it."""
     logout_user()
     session.clear()
+    # logout_user asked Flask-Login to delete the remember cookie through the
+    # session; clearing the session dropped that request, so ask again.
+    session["_remember"] = "clear"
 
 
 def roles_required(*roles: Role) -> Callable:

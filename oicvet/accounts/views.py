@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, logout_user
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required
 from flask_login.config import COOKIE_NAME
+from limits import RateLimitItem, parse, parse_many
+from sqlalchemy.orm import lazyload
 from werkzeug import Response
 
 from oicvet.accounts import tokens
-from oicvet.accounts.auth import end_session, safe_next, start_session
+from oicvet.accounts.auth import end_session, forget_browser, safe_next, start_session
 from oicvet.accounts.forms import (
     ConfirmForm,
     DeleteAccountForm,
     LoginForm,
+    LoginLinkForm,
     LogoutForm,
     PasswordChangeForm,
     ResetForm,
@@ -26,7 +30,8 @@ from oicvet.accounts.models import Account, AccountRole, Role
 from oicvet.accounts.passwords import hash_password, needs_rehash, verify_password
 from oicvet.accounts.signals import account_deleting, after_commit, email_confirmed
 from oicvet.extensions import csrf, db, limiter
-from oicvet.forms import form_expired
+from oicvet.forms import drop_control, form_expired
+from oicvet.i18n import current_language
 from oicvet.mail import send_mail
 from oicvet.models import utcnow
 from oicvet.seo import unlisted
@@ -39,16 +44,31 @@ csrf.exempt(bp)
 
 
 def find_account(email: str | None) -> Account | None:
+    """The account of an address typed into a form, in one query.
+
+    Roles and sectors load only if used: a known address must cost no more
+    queries than an unknown one, or the time of the answer would tell them apart.
+    """
     if not email:
         return None
-    return db.session.execute(db.select(Account).filter_by(email=email.strip().lower())).scalar_one_or_none()
+    statement = (
+        db.select(Account)
+        .filter_by(email=email.strip().lower())
+        .options(lazyload(Account.role_rows), lazyload(Account.sector_rows))
+    )
+    return db.session.execute(statement).scalar_one_or_none()
 
 
-def send_link(account: Account, purpose: str, endpoint: str, template: str, **context: Any) -> bool:
-    """E-mail the account a signed link to ``endpoint``, in the account's language."""
+def send_link(account: Account, purpose: str, endpoint: str, template: str, deliver: bool = True,
+              **context: Any) -> bool:
+    """E-mail the account a signed link to ``endpoint``, in the account's language.
+
+    With ``deliver=False`` the message is written and dropped: see :func:`request_reset`.
+    """
     token = tokens.make_token(account, purpose)
     link = external_url(endpoint, token=token, lang=account.language)
-    return send_mail(account.email, template, account.language, account=account, link=link, **context)
+    return send_mail(account.email, template, account.language, deliver=deliver, account=account, link=link,
+                     **context)
 
 
 def send_confirmation(account: Account) -> bool:
@@ -56,21 +76,69 @@ def send_confirmation(account: Account) -> bool:
                      days=current_app.config["EMAIL_CONFIRM_MAX_AGE"] // 86400)
 
 
+#: At most one login link per account in this time, so that strangers who
+#: type the right password cannot fill its owner's inbox.
+LOGIN_LINK_MAILS = "1 per 5 minutes"
+
+
 def _login_email() -> str:
-    return (request.form.get("email") or "").strip().lower()[:254] or "-"
+    # Cleaned as the form cleans it, so that variants of one address share its counters.
+    return drop_control(request.form.get("email") or "").strip().lower()[:254] or "-"
+
+
+def _login_source() -> str:
+    return f"{get_remote_address()}|{_login_email()}"
 
 
 def _login_failed(response: Response) -> bool:
     return g.get("login_failed", False)
 
 
+def _counter(scope: str, key: str) -> list[str]:
+    """The identifiers of a counter of our own in the limiter's storage, shared like its limits."""
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX")
+    return [prefix, key, scope] if prefix else [key, scope]
+
+
+def _failures_before_link() -> list[RateLimitItem]:
+    return parse_many(current_app.config["LOGIN_FAILURES_BEFORE_LINK"])
+
+
+def _needs_link(email: str) -> bool:
+    """Whether ``email`` has had so many failed logins, from anywhere, that a password alone is not enough."""
+    if not limiter.enabled:
+        return False
+    keys = _counter("login-failures-before-link", email)
+    return not all(limiter.limiter.test(item, *keys) for item in _failures_before_link())
+
+
+def _count_failure(email: str) -> None:
+    g.login_failed = True  # counted per source by the limit on the view
+    if limiter.enabled:
+        keys = _counter("login-failures-before-link", email)
+        for item in _failures_before_link():
+            limiter.limiter.hit(item, *keys)
+
+
+def _may_mail_login_link(account: Account) -> bool:
+    return limiter.limiter.hit(parse(LOGIN_LINK_MAILS), *_counter("login-link-mail", str(account.id)))
+
+
+def send_login_link(account: Account) -> bool:
+    return send_link(account, tokens.LOGIN_LINK, "accounts.login_link", "login_link",
+                     minutes=current_app.config["LOGIN_LINK_MAX_AGE"] // 60,
+                     reset=external_url("accounts.request_reset", lang=account.language))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 @limiter.limit(
-    lambda: current_app.config["LOGIN_FAILURES_PER_EMAIL"],
-    key_func=_login_email,
+    # Per e-mail address and visitor together: a stranger's wrong passwords
+    # end in a 429 for the stranger, never for the owner elsewhere.
+    lambda: current_app.config["LOGIN_FAILURES_PER_SOURCE"],
+    key_func=_login_source,
     methods=["POST"],
-    scope="login-failures-per-email",
+    scope="login-failures-per-source",
     deduct_when=_login_failed,
 )
 def login() -> ResponseReturnValue:
@@ -80,10 +148,21 @@ def login() -> ResponseReturnValue:
         return redirect(target or url_for("accounts.overview"))
     if not form.validate_on_submit():
         return render_template("accounts/login.html", form=form, expired=form_expired(form))
+    email = _login_email()
     account = find_account(form.email.data)
     # An unknown address costs the same verification as a wrong password.
-    if not verify_password(account.password_hash if account else None, form.password.data):
-        g.login_failed = True
+    right = verify_password(account.password_hash if account else None, form.password.data)
+    if _needs_link(email):
+        # Guessed at from many places: one answer for right and wrong passwords
+        # and unknown addresses, and each try counts as failed, so that not even
+        # the rate-limit headers tell them apart. Only the owner's inbox does.
+        _count_failure(email)
+        owner = account if right and account is not None and account.email_confirmed_at is not None else None
+        if owner is not None and _may_mail_login_link(owner):
+            send_login_link(owner)
+        return render_template("accounts/login.html", form=form, needs_link=True)
+    if not right:
+        _count_failure(email)
         return render_template("accounts/login.html", form=form, failed=True)
     assert account is not None
     if needs_rehash(account.password_hash):
@@ -140,9 +219,15 @@ def request_reset() -> ResponseReturnValue:
     form = ResetRequestForm()
     if form.validate_on_submit():
         account = find_account(form.email.data)
-        if account is not None:
-            send_link(account, tokens.RESET_PASSWORD, "accounts.reset_password", "reset_password",
-                      minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60)
+        known = account is not None
+        if account is None:
+            # Writing the message takes about a millisecond: for an address without an
+            # account, the same message is written for a stand-in and dropped, so that
+            # the answer takes as long and does not tell which addresses have accounts.
+            account = Account(email=form.email.data.lower(), name="", password_hash="", session_token="",
+                              language=current_language())
+        send_link(account, tokens.RESET_PASSWORD, "accounts.reset_password", "reset_password", deliver=known,
+                  minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60)
         # The same answer whether or not the address has an account.
         flash(
             _("If an account uses %(email)s, a link to choose a new password is on its way to it.",
@@ -160,7 +245,10 @@ def _account_from_link(token: str, purpose: str, max_age: int) -> Account | Resp
     except (tokens.LinkExpired, tokens.LinkInvalid) as problem:
         expired = isinstance(problem, tokens.LinkExpired)
         reset = purpose == tokens.RESET_PASSWORD
-        return render_template("accounts/link_problem.html", expired=expired, reset=reset), 400
+        login_link = purpose == tokens.LOGIN_LINK
+        return render_template(
+            "accounts/link_problem.html", expired=expired, reset=reset, login_link=login_link
+        ), 400
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
@@ -202,6 +290,21 @@ def confirm_email(token: str) -> ResponseReturnValue:
     return render_template("accounts/confirm.html", form=form, account=account)
 
 
+@bp.route("/login/<token>", methods=["GET", "POST"])
+def login_link(token: str) -> ResponseReturnValue:
+    # As with confirm_email, opening the link only shows a button: mail
+    # scanners that follow links must not start a session.
+    account = _account_from_link(token, tokens.LOGIN_LINK, current_app.config["LOGIN_LINK_MAX_AGE"])
+    if not isinstance(account, Account):
+        return account
+    form = LoginLinkForm()
+    if form.validate_on_submit():
+        start_session(account)  # sets last_login_at, which ends the link
+        db.session.commit()
+        return redirect(url_for("accounts.overview"))
+    return render_template("accounts/login_link.html", form=form, account=account)
+
+
 @bp.route("/delete", methods=["GET", "POST"])
 @login_required
 @unlisted
@@ -216,8 +319,7 @@ def delete() -> ResponseReturnValue:
             account_deleting.send(current_app._get_current_object(), account=account)
             db.session.delete(account)
             db.session.commit()
-            logout_user()
-            session.clear()
+            forget_browser()
             flash(_("Your account and everything it held have been deleted."), "success")
             return redirect(url_for("pages.home"))
     return render_template(

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 
 from oicvet.accounts.models import Account, Role
 from oicvet.accounts.passwords import hash_password
@@ -18,23 +19,18 @@ from oicvet.forms import form_expired
 from oicvet.i18n import current_language
 from oicvet.mail import send_mail
 from oicvet.models import utcnow
-from oicvet.partners.forms import PartnerForm, RegistrationForm, SearchForm
+from oicvet.partners import moderation
+from oicvet.partners.forms import PROFILE_FIELDS, PartnerForm, RegistrationForm, SearchForm
 from oicvet.partners.models import Partner, Status
 from oicvet.partners.review import tell_administrators
 from oicvet.partners.search import PartnerQuery, listed_partners
 from oicvet.seo import unlisted
-from oicvet.urls import external_url
+from oicvet.urls import external_url, number_arg
 
 bp = Blueprint("partners", __name__, url_prefix="/<lang:lang>/partners")
 # Each form checks its own CSRF token, so that an expired one gives the form
 # back with what was typed instead of a bare 400 page.
 csrf.exempt(bp)
-
-PROFILE_FIELDS = (
-    "name", "acronym", "organisation_type", "country", "city", "address", "website",
-    "sectors", "cooperation_areas", "description", "contact_name", "contact_position", "phone",
-)
-
 
 def own_partner() -> Partner | None:
     if not current_user.is_authenticated:
@@ -63,7 +59,7 @@ def search() -> ResponseReturnValue:
     )
     page = db.paginate(
         listed_partners(query),
-        page=request.args.get("page", 1, type=int),
+        page=number_arg(),
         per_page=current_app.config["PARTNER_PAGE_SIZE"],
         error_out=True,
     )
@@ -82,7 +78,7 @@ def partner(partner_id: int) -> ResponseReturnValue:
         abort(404)
     # Owners and staff always see them; anyone else only with an approved profile of their own.
     show_contacts = own or staff or sees_contacts()
-    return render_template("partners/partner.html", partner=found, show_contacts=show_contacts)
+    return render_template("partners/partner.html", partner=found, show_contacts=show_contacts, own=own)
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -98,11 +94,7 @@ def register() -> ResponseReturnValue:
     password_hash = hash_password(form.password.data)
     existing = find_account(form.email.data)
     if existing is not None:
-        # The same answer as for a new address; the owner is told by e-mail.
-        send_mail(existing.email, "already_registered", existing.language, account=existing,
-                  login=external_url("accounts.login", lang=existing.language),
-                  reset=external_url("accounts.request_reset", lang=existing.language))
-        return redirect(url_for("partners.registered"))
+        return _already_registered(existing)
     account = Account(
         email=form.email.data.lower(),
         name=form.contact_name.data,
@@ -113,8 +105,25 @@ def register() -> ResponseReturnValue:
     partner = Partner(account=account, status=Status.UNCONFIRMED.value)
     _apply(form, partner)
     db.session.add_all([account, partner])
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Two registrations of one new address at the same moment: the second is
+        # answered as any known address is.
+        db.session.rollback()
+        existing = find_account(form.email.data)
+        if existing is None:
+            raise
+        return _already_registered(existing)
     send_confirmation(account)  # a failure is logged; the registration stays
+    return redirect(url_for("partners.registered"))
+
+
+def _already_registered(existing: Account) -> ResponseReturnValue:
+    """The same answer as for a new address; the owner is told by e-mail."""
+    send_mail(existing.email, "already_registered", existing.language, account=existing,
+              login=external_url("accounts.login", lang=existing.language),
+              reset=external_url("accounts.request_reset", lang=existing.language))
     return redirect(url_for("partners.registered"))
 
 
@@ -131,9 +140,13 @@ def profile() -> ResponseReturnValue:
     partner = own_partner()
     if partner is None:
         abort(404)
-    form = PartnerForm(obj=partner)
+    # The owner edits its latest version: the approved one with the changes that wait on top.
+    form = PartnerForm(data=moderation.proposed_values(partner, PROFILE_FIELDS))
     if form.validate_on_submit():
+        if partner.is_listed:
+            return _propose_changes(form, partner)
         _apply(form, partner)
+        moderation.discard(partner)  # left from before a rejection: this save replaces them
         partner.updated_at = utcnow()
         resubmitted = partner.status == Status.REJECTED
         if resubmitted:
@@ -146,7 +159,25 @@ def profile() -> ResponseReturnValue:
             flash(_("Your profile is saved."), "success")
         return redirect(url_for("partners.profile"))
     return render_template("partners/profile.html", form=form, partner=partner,
-                           expired=form_expired(form))
+                           expired=form_expired(form),
+                           changed=moderation.changed_labels(form, partner.pending_changes, PROFILE_FIELDS))
+
+
+def _propose_changes(form: PartnerForm, partner: Partner) -> ResponseReturnValue:
+    """An approved profile stays public as it is; the edits wait for staff."""
+    outcome = moderation.propose(partner, form, PROFILE_FIELDS)
+    db.session.commit()
+    if outcome is moderation.Outcome.UNCHANGED:
+        flash(_("Nothing was changed, so there was nothing to save."), "info")
+    elif outcome is moderation.Outcome.WITHDRAWN:
+        flash(_("Your profile is back to its approved version: the changes that waited for approval are "
+                "withdrawn."), "info")
+    else:
+        if outcome is moderation.Outcome.PROPOSED:
+            tell_administrators(partner, "partner_changes_waiting")
+        flash(_("Your changes are saved. They wait for approval by the OIC-VET team; until then, your public "
+                "page shows the approved version."), "success")
+    return redirect(url_for("partners.profile"))
 
 
 def listed_pages() -> Iterator[tuple[str, dict[str, Any]]]:

@@ -21,6 +21,7 @@ from oicvet.i18n import country_name
 from oicvet.i18n import lazy_gettext as _l
 from oicvet.models import Event
 from oicvet.plugins.registry import get_registry
+from oicvet.urls import number_arg
 
 bp = Blueprint("programmes", __name__, url_prefix="/<lang:lang>")
 
@@ -47,9 +48,11 @@ def programme(slug: str) -> ResponseReturnValue:
     years = db.session.scalars(
         select(Event.year).where(Event.programme == slug).group_by(Event.year).order_by(Event.year.desc())
     ).all()
-    year = request.args.get("year", type=int)
-    if "year" in request.args and year not in years:
-        abort(404)
+    year = None
+    if "year" in request.args:
+        year = number_arg("year")
+        if year not in years:
+            abort(404)
     year = year or (years[0] if years else None)
     events = []
     if year is not None:
@@ -120,7 +123,7 @@ def archive() -> ResponseReturnValue:
         query = query.where(Event.country == form.country.data)
     page = db.paginate(
         chronological(query),
-        page=request.args.get("page", 1, type=int),
+        page=number_arg(),
         per_page=current_app.config["ARCHIVE_PAGE_SIZE"],
         error_out=True,
     )

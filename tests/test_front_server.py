@@ -1,0 +1,156 @@
+"""The shipped nginx configuration in front of gunicorn: every answer carries the security headers.
+
+Gunicorn answers an over-long request line or header itself (414, 431), before
+the site sees it, so those answers have none of the site's headers; nginx
+refuses such requests first, and adds the headers to any answer that lacks
+them, never twice to one that has them. Runs Debian's nginx on a free port,
+with a throwaway certificate, in front of gunicorn on another.
+"""
+
+from __future__ import annotations
+
+import http.client
+import shutil
+import socket
+import ssl
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE_CONF = ROOT / "deploy" / "nginx" / "oicvet.conf"
+HOST = "oicvet.example.org"
+HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy",
+           "Strict-Transport-Security")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for(port: int, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the server stopped at start-up:\n{log.read_text()}")
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    pytest.fail(f"nothing listens on {port}:\n{log.read_text()}")
+
+
+def _site_config(app_port: int, https_port: int, http_port: int, certificate: Path, key: Path) -> str:
+    """The shipped file with its EDIT lines (and its ports) set for this test."""
+    text = SITE_CONF.read_text()
+    replacements = {
+        "server 127.0.0.1:8000;": f"server 127.0.0.1:{app_port};",
+        "/etc/ssl/certs/oicvet.pem": str(certificate),
+        "/etc/ssl/private/oicvet.key": str(key),
+        "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
+        "listen 443 ssl default_server;": f"listen 127.0.0.1:{https_port} ssl default_server;",
+        "listen 80 default_server;": f"listen 127.0.0.1:{http_port} default_server;",
+        "listen 80;": f"listen 127.0.0.1:{http_port};",
+    }
+    for old, new in replacements.items():
+        assert old in text, f"the shipped nginx configuration no longer has {old!r}"
+        text = text.replace(old, new)
+    return text
+
+
+@pytest.fixture(scope="module")
+def front_server(tmp_path_factory, database_url, mail_folder) -> Iterator[str]:
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        pytest.fail("nginx is missing: install Debian's nginx (scripts/test does)")
+    folder = tmp_path_factory.mktemp("front")
+    certificate, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", f"/CN={HOST}",
+         "-keyout", str(key), "-out", str(certificate)],
+        check=True, capture_output=True,
+    )
+    app_port, https_port, http_port = _free_port(), _free_port(), _free_port()
+    factory = (
+        f"oicvet:create_app('testing', SQLALCHEMY_DATABASE_URI={database_url!r}, "
+        f"MAIL_FOLDER={str(mail_folder)!r}, PUBLIC_URL='https://{HOST}', PROXY_COUNT=1)"
+    )
+    # A request line of 2,000 bytes passes nginx but not this gunicorn: its bare 414 must get the headers too.
+    app_log = folder / "gunicorn.log"
+    app = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{app_port}",
+         "--limit-request-line", "1500", factory],
+        cwd=ROOT, stdout=app_log.open("w"), stderr=subprocess.STDOUT,
+    )
+    (folder / "site.conf").write_text(_site_config(app_port, https_port, http_port, certificate, key))
+    (folder / "nginx.conf").write_text(
+        f"daemon off;\npid {folder}/nginx.pid;\nerror_log {folder}/error.log;\n"
+        "events {}\n"
+        f"http {{\n access_log off;\n client_body_temp_path {folder}/body;\n proxy_temp_path {folder}/proxy;\n"
+        f" include {folder}/site.conf;\n}}\n"
+    )
+    nginx_log = folder / "nginx.log"
+    front = subprocess.Popen([nginx, "-p", str(folder), "-c", str(folder / "nginx.conf")],
+                             stdout=nginx_log.open("w"), stderr=subprocess.STDOUT)
+    try:
+        _wait_for(app_port, app, app_log)
+        _wait_for(https_port, front, nginx_log)
+        yield f"https://127.0.0.1:{https_port}"
+    finally:
+        for process in (front, app):
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _get(base: str, path: str, host: str = HOST, **headers: str) -> tuple[int, http.client.HTTPMessage]:
+    """GET over TLS with ``host`` as the server name and Host header, as a browser would send them."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    port = int(base.rsplit(":", 1)[1])
+    lines = [f"GET {path} HTTP/1.1", f"Host: {host}", "Connection: close"]
+    lines += [f"{name}: {value}" for name, value in headers.items()]
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as raw, \
+            context.wrap_socket(raw, server_hostname=host) as sock:
+        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        response = http.client.HTTPResponse(sock)
+        response.begin()
+        return response.status, response.headers
+
+
+def _assert_headers_once(headers) -> None:
+    for name in HEADERS:
+        assert len(headers.get_all(name) or []) == 1, (name, headers.get_all(name))
+
+
+def test_the_site_s_own_pages_carry_each_header_once(front_server):
+    status, headers = _get(front_server, "/en/")
+    assert status == 200
+    _assert_headers_once(headers)
+    assert "script-src 'self'" in headers["Content-Security-Policy"]  # the site's policy, not nginx's
+
+
+@pytest.mark.parametrize(("path", "extra", "status"), [
+    ("/en/?q=" + "x" * 6000, {}, 414),  # refused by nginx itself
+    ("/en/?q=" + "x" * 2000, {}, 414),  # passed by nginx, refused by gunicorn before the site
+    ("/en/", {"X-Padding": "y" * 6000}, 400),  # a header larger than nginx's buffers
+])
+def test_answers_the_site_never_saw_carry_the_headers_too(front_server, path, extra, status):
+    got, headers = _get(front_server, path, **extra)
+    assert got == status
+    _assert_headers_once(headers)
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+
+
+def test_an_unknown_host_gets_no_answer(front_server):
+    with pytest.raises(ssl.SSLError):
+        _get(front_server, "/en/", host="evil.example")
