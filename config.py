@@ -23,6 +23,16 @@ def _host_list(value: str | None) -> tuple[str, ...]:
     return tuple(host.strip() for host in (value or "").split(",") if host.strip())
 
 
+def language_list(value: str) -> tuple[str, ...]:
+    """``"en, ar,fr"`` -> ("en", "ar", "fr"); start-up checks each code."""
+    return tuple(code.strip().lower() for code in value.split(",") if code.strip())
+
+
+def _folder_list(value: str | None) -> tuple[str, ...]:
+    """Folders separated as in PATH (``:`` on Unix, ``;`` on Windows)."""
+    return tuple(folder for folder in (value or "").split(os.pathsep) if folder.strip())
+
+
 def _seconds(value: str) -> tuple[int, ...]:
     """``"60,300,1800"`` -> (60, 300, 1800)."""
     return tuple(int(part) for part in value.split(",") if part.strip())
@@ -46,7 +56,14 @@ class Config:
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
-    LANGUAGES = ("en", "ar", "fr")
+    # The languages the site is served in, English first: English is the default and
+    # the fallback of every text. Each other one needs Babel's data for it and a core
+    # catalog (translations/<code>/LC_MESSAGES/messages.po, or in a folder below).
+    LANGUAGES = language_list(os.environ.get("OICVET_LANGUAGES", "en,ar,fr"))
+    # Extra catalog folders, read after the core's and the plugins' (same layout:
+    # <code>/LC_MESSAGES/<domain>.po, where the domain is "messages" for the core and
+    # a plugin's key for its words), so a language can ship outside the code.
+    TRANSLATION_FOLDERS = _folder_list(os.environ.get("OICVET_TRANSLATION_FOLDERS"))
     BABEL_DEFAULT_LOCALE = "en"
 
     OICVET_PLUGIN_DIR = os.environ.get("OICVET_PLUGIN_DIR", str(ROOT / "plugins"))

@@ -9,7 +9,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from oicvet.extensions import db
-from oicvet.i18n import LANGUAGES, preferred_language
+from oicvet.i18n import languages, preferred_language
 from oicvet.i18n import lazy_gettext as _l
 
 MESSAGES = {
@@ -28,12 +28,12 @@ def _language_for_error() -> None:
     # A 404 from an unknown prefix never set the language: take it from the path.
     if not g.get("lang"):
         first = request.path.strip("/").split("/", 1)[0]
-        g.lang = first if first in LANGUAGES else preferred_language()
+        g.lang = first if first in languages() else preferred_language()
 
 
 def render_error(code: int):
     _language_for_error()
-    title, message = MESSAGES.get(code, MESSAGES[500])
+    title, message = MESSAGES[code]
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 
@@ -61,10 +61,9 @@ def init_app(app: Flask) -> None:
         body, code = render_error(503)
         return body, code, {"Retry-After": "30"}
 
+    # HTTP errors never reach this one: Flask picks the handler of the closest class.
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
-        if isinstance(error, HTTPException):
-            return http_error(error)
         app.logger.error("Unhandled error", exc_info=error)
         db.session.rollback()
         return render_error(500)

@@ -1,37 +1,50 @@
 """Languages: catalogs, the language in the URL, and formatting in the page's language.
 
+The site serves the languages of the ``LANGUAGES`` setting, English first. At
+start-up each is checked (Babel must know it, and a core catalog must exist
+for it), and what depends on them is built once: the ``<lang:...>``
+converter, the names for the switcher, the merged catalogs.
+
 The core's catalog and each plugin's catalog (its own domain, in its own
 folder) are read from their ``.po`` files once at start-up and merged per
-language, core first. A plugin catalog that gives a msgid of the core, or of
-another plugin, a different translation stops start-up: no plugin can
-clobber another's words.
+language, core first, then the folders of ``TRANSLATION_FOLDERS``. A catalog
+that gives a msgid of the core, or of another plugin, a different translation
+stops start-up: no plugin can clobber another's words.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, g, request, url_for
-from flask_babel import Babel, Domain, get_locale, gettext
+from flask_babel import Babel, Domain, force_locale, get_locale, gettext
 from flask_babel.speaklater import LazyString
 from markupsafe import escape
 from werkzeug.routing import BaseConverter
 
-LANGUAGES = ("en", "ar", "fr")
+from oicvet.countries import NAME_OVERRIDES
+
 DEFAULT_LANGUAGE = "en"
 LANGUAGE_COOKIE = "lang"
-#: Names of the languages in themselves, for the switcher.
-LANGUAGE_NAMES = {"en": "English", "ar": "العربية", "fr": "Français"}
+#: The core's translation domain; each plugin's is its key.
+CORE_DOMAIN = "messages"
+#: Formats per language where the language's own Babel locale is not the one
+#: wanted: OIC-VET writes British English, so dates read "5 July 2011".
+FORMAT_LOCALES = {"en": "en_GB"}
+# Two letters: the code is a URL prefix and is stored in two-letter columns.
+_LANGUAGE_CODE = re.compile(r"[a-z]{2}")
 
 
 class LazyText(LazyString):
@@ -40,6 +53,11 @@ class LazyText(LazyString):
     Flask-Babel's lazy strings declare themselves safe HTML; titles and
     descriptions are text, and "&" or a quote in them must not leak as markup.
     """
+
+    def __init__(self, func: Callable[..., str], string: str, **variables) -> None:
+        super().__init__(func, string, **variables)
+        # Kept so that the seed can ask which catalogs translate it.
+        self.msgid = string
 
     def __html__(self) -> str:
         return str(escape(str(self)))
@@ -54,6 +72,10 @@ class CatalogClash(RuntimeError):
     """Two catalogs translate the same msgid differently."""
 
 
+class LanguageSettingError(RuntimeError):
+    """A language of the ``LANGUAGES`` setting cannot be served."""
+
+
 @dataclass(frozen=True)
 class CatalogSource:
     """One translation domain: its owner (``core`` or a plugin key) and folder."""
@@ -61,6 +83,23 @@ class CatalogSource:
     owner: str
     directory: Path
     domain: str
+
+
+@dataclass(frozen=True)
+class SiteLanguages:
+    """The served languages, English first, with what pages need of each."""
+
+    codes: tuple[str, ...]
+    #: Each language's name in itself, for the switcher.
+    names: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """One language's merged catalogs, and the msgids they translate."""
+
+    translations: Translations
+    msgids: frozenset[str | tuple[str, ...]]
 
 
 def _po_path(source: CatalogSource, language: str) -> Path:
@@ -72,10 +111,62 @@ def _load_catalog(path: Path):
         return read_po(handle, locale=path.parts[-3])
 
 
-def build_translations(sources: list[CatalogSource]) -> dict[str, Translations]:
+def babel_locale(code: str) -> Locale:
+    """The Babel locale of a two-letter language code, or a LanguageSettingError."""
+    if not _LANGUAGE_CODE.fullmatch(code):
+        raise LanguageSettingError(f"{code!r} is not a two-letter language code (ISO 639-1), such as 'fa' or 'ur'")
+    try:
+        return Locale.parse(code)
+    except (UnknownLocaleError, ValueError):
+        raise LanguageSettingError(f"Babel does not know the language {code!r}; check the code") from None
+
+
+def _display_name(code: str) -> str:
+    name = babel_locale(code).get_display_name(code) or code
+    # CLDR writes names as within a sentence ("français"); a menu starts them with a capital.
+    return name[:1].upper() + name[1:]
+
+
+def site_languages(setting: str | Iterable[str], sources: list[CatalogSource]) -> SiteLanguages:
+    """Check the ``LANGUAGES`` setting against Babel and the catalogs of ``sources``."""
+    given = setting.split(",") if isinstance(setting, str) else list(setting)
+    codes = tuple(dict.fromkeys(code.strip().lower() for code in given if code.strip()))
+    if not codes or codes[0] != DEFAULT_LANGUAGE:
+        raise LanguageSettingError(
+            f"LANGUAGES (OICVET_LANGUAGES) must begin with {DEFAULT_LANGUAGE!r}, the default language "
+            f"and the fallback of every text; it is {','.join(codes) or 'empty'!r}"
+        )
+    core = [source for source in sources if source.domain == CORE_DOMAIN]
+    for code in codes:
+        try:
+            babel_locale(code)
+        except LanguageSettingError as error:
+            raise LanguageSettingError(f"LANGUAGES (OICVET_LANGUAGES): {error}") from None
+        if code != DEFAULT_LANGUAGE and not any(_po_path(source, code).is_file() for source in core):
+            raise LanguageSettingError(
+                f"The language {code!r} has no core catalog: create translations/{code}/LC_MESSAGES/"
+                f"messages.po (`flask translate update --add {code}`, while LANGUAGES does not list it yet), "
+                f"or name a folder that has {code}/LC_MESSAGES/messages.po in TRANSLATION_FOLDERS "
+                f"(OICVET_TRANSLATION_FOLDERS)"
+            )
+    return SiteLanguages(codes, {code: _display_name(code) for code in codes})
+
+
+def layered_sources(sources: list[CatalogSource], folders: Iterable[str | Path]) -> list[CatalogSource]:
+    """``sources``, then each folder's catalogs of the same domains."""
+    layered = list(sources)
+    for folder in folders:
+        directory = Path(folder)
+        layered += [
+            CatalogSource(f"{source.owner} (in {directory})", directory, source.domain) for source in sources
+        ]
+    return layered
+
+
+def build_translations(sources: list[CatalogSource], languages: Iterable[str]) -> dict[str, Catalog]:
     """Merge the catalogs of ``sources`` per language, refusing clashes."""
-    merged: dict[str, Translations] = {}
-    for language in LANGUAGES:
+    merged: dict[str, Catalog] = {}
+    for language in languages:
         if language == DEFAULT_LANGUAGE:
             continue
         owners: dict[object, tuple[str, object]] = {}
@@ -112,22 +203,28 @@ def build_translations(sources: list[CatalogSource]) -> dict[str, Translations]:
             else:
                 combined.merge(translations)
         if combined is not None:
-            merged[language] = combined
+            merged[language] = Catalog(combined, frozenset(owners))
     return merged
 
 
 class MergedDomain(Domain):
     """A Flask-Babel domain whose translations were built at start-up."""
 
-    def __init__(self, translations: dict[str, Translations]) -> None:
+    def __init__(self, catalogs: dict[str, Catalog]) -> None:
         super().__init__(domain="messages")
-        self._merged = translations
+        self._merged = catalogs
 
     def get_translations(self):
         locale = get_locale()
         if locale is None:
             return NullTranslations()
-        return self._merged.get(locale.language) or NullTranslations()
+        catalog = self._merged.get(locale.language)
+        return catalog.translations if catalog else NullTranslations()
+
+    def translates(self, language: str, msgid: str) -> bool:
+        """Whether ``language``'s catalogs have a translation of ``msgid``."""
+        catalog = self._merged.get(language)
+        return catalog is not None and msgid in catalog.msgids
 
 
 class PortalBabel(Babel):
@@ -139,17 +236,33 @@ class PortalBabel(Babel):
 
 
 class LanguageConverter(BaseConverter):
-    """``<lang:lang>`` matches only the site's languages; anything else is a 404."""
+    """``<lang:lang>`` matches only the served languages; anything else is a 404."""
 
-    regex = "(?:" + "|".join(LANGUAGES) + ")"
+    regex = "(?!)"  # matches nothing; each app gets a subclass for its languages
+
+    @classmethod
+    def serving(cls, codes: Iterable[str]) -> type[LanguageConverter]:
+        pattern = "(?:" + "|".join(re.escape(code) for code in codes) + ")"
+        return type(cls.__name__, (cls,), {"regex": pattern})
+
+
+def languages() -> tuple[str, ...]:
+    """The languages the site serves, English first (the ``LANGUAGES`` setting)."""
+    return current_app.extensions["oicvet.languages"].codes
+
+
+def language_names() -> dict[str, str]:
+    """Each served language's name in itself."""
+    return current_app.extensions["oicvet.languages"].names
 
 
 def preferred_language() -> str:
     """The visitor's language: cookie, then ``Accept-Language``, then English."""
+    served = languages()
     cookie = request.cookies.get(LANGUAGE_COOKIE)
-    if cookie in LANGUAGES:
+    if cookie in served:
         return cookie
-    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+    return request.accept_languages.best_match(served) or DEFAULT_LANGUAGE
 
 
 def current_language() -> str:
@@ -157,17 +270,35 @@ def current_language() -> str:
 
 
 def select_locale() -> str:
-    # Only the three known codes ever reach Babel.
+    # Only served codes, checked against Babel at start-up, ever reach Babel.
     return g.get("lang") or preferred_language()
 
 
-def init_app(app: Flask, sources: list[CatalogSource]) -> None:
-    """Bind Babel with merged catalogs and put the language into every URL."""
-    from oicvet.extensions import babel
+def in_every_language(text: LazyText | str) -> dict[str, str]:
+    """A lazy string in English and in each served language whose catalogs translate it.
 
-    app.extensions["oicvet.domain"] = MergedDomain(build_translations(sources))
-    babel.init_app(app, locale_selector=select_locale)
-    app.url_map.converters["lang"] = LanguageConverter
+    A language without a translation is left out, so that readers of it get the
+    English text marked as English rather than English posing as their language.
+    """
+    domain: MergedDomain = current_app.extensions["oicvet.domain"]
+    msgid = getattr(text, "msgid", None)
+    values = {}
+    for language in languages():
+        if language == DEFAULT_LANGUAGE or (msgid is not None and domain.translates(language, msgid)):
+            with force_locale(language):
+                values[language] = str(text)
+    return values
+
+
+def init_app(app: Flask, sources: list[CatalogSource]) -> None:
+    """Check the served languages, bind Babel with merged catalogs, put the language into every URL."""
+    sources = layered_sources(sources, app.config.get("TRANSLATION_FOLDERS") or ())
+    site = site_languages(app.config["LANGUAGES"], sources)
+    app.config["LANGUAGES"] = site.codes
+    app.extensions["oicvet.languages"] = site
+    app.extensions["oicvet.domain"] = MergedDomain(build_translations(sources, site.codes))
+    PortalBabel().init_app(app, locale_selector=select_locale)
+    app.url_map.converters["lang"] = LanguageConverter.serving(site.codes)
 
     @app.url_value_preprocessor
     def pull_language(endpoint, values):
@@ -197,8 +328,8 @@ def init_app(app: Flask, sources: list[CatalogSource]) -> None:
         return response
 
     app.jinja_env.globals.update(
-        LANGUAGES=LANGUAGES,
-        LANGUAGE_NAMES=LANGUAGE_NAMES,
+        LANGUAGES=site.codes,
+        LANGUAGE_NAMES=site.names,
         language_urls=language_urls,
         text_direction=text_direction,
         country_name=country_name,
@@ -223,28 +354,26 @@ def language_urls() -> dict[str, str]:
     args = dict(request.view_args or {})
     query = request.query_string.decode("latin-1")
     urls = {}
-    for lang in LANGUAGES:
+    for lang in languages():
         url = url_for(request.endpoint, lang=lang, **args)
         urls[lang] = f"{url}?{query}" if query else url
     return urls
 
 
-#: Formats per language: OIC-VET writes British English, so dates read "5 July 2011".
-FORMAT_LOCALES = {"en": "en_GB", "ar": "ar", "fr": "fr"}
-
-
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=64)
 def _locale(language: str) -> Locale:
-    return Locale.parse(FORMAT_LOCALES.get(language, "en_GB"))
+    return Locale.parse(FORMAT_LOCALES.get(language, language))
 
 
 @lru_cache(maxsize=1024)
 def _country_name(code: str, language: str) -> str:
-    return _locale(language).territories.get(code.upper(), code.upper())
+    code = code.upper()
+    override = NAME_OVERRIDES.get(code, {}).get(language)
+    return override or _locale(language).territories.get(code, code)
 
 
 def country_name(code: str | None, language: str | None = None) -> str:
-    """A country's name from its ISO code, in the page's language (CLDR via Babel)."""
+    """A country's name from its ISO code, in the page's language (CLDR via Babel, or the OIC's own name)."""
     if not code:
         return ""
     return _country_name(code, language or current_language())
@@ -252,13 +381,15 @@ def country_name(code: str | None, language: str | None = None) -> str:
 
 @lru_cache(maxsize=4096)
 def _date_range(start: date | None, end: date | None, language: str) -> str:
-    # The three locales all write "d MMMM y", so a range shares its month and year.
     locale = _locale(language)
     if not (start or end):
         return ""
     if not (start and end) or start == end:
         return babel_format_date(start or end, format="long", locale=locale)
     last = babel_format_date(end, format="long", locale=locale)
+    if locale.date_formats["long"].pattern != "d MMMM y":
+        # Shortening a range below relies on that order; other locales get both dates whole.
+        return f"{babel_format_date(start, format='long', locale=locale)} – {last}"
     if (start.year, start.month) == (end.year, end.month):
         return f"{babel_format_date(start, 'd', locale=locale)}–{last}"
     if start.year == end.year:

@@ -2,47 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import Boolean, Date, DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from oicvet.content import LocalText, Translated, translated_column
 from oicvet.extensions import db
-from oicvet.i18n import DEFAULT_LANGUAGE, current_language
+
+__all__ = ["ContactMessage", "Event", "FocalPoint", "LocalText", "Translated", "utcnow"]
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class LocalText:
-    """Text in the page's language, or in English when no translation exists.
-
-    ``lang`` is set only for the English fallback, so templates can mark it.
-    """
-
-    text: str
-    lang: str | None = None
-
-    def __str__(self) -> str:
-        return self.text
-
-    def __bool__(self) -> bool:
-        return bool(self.text)
-
-
-class Translated:
-    """Columns ``<name>_en``, ``<name>_ar``, ``<name>_fr`` read in the page's language."""
-
-    def local(self, name: str, language: str | None = None) -> LocalText:
-        language = language or current_language()
-        text = getattr(self, f"{name}_{language}", None)
-        if text:
-            return LocalText(text)
-        fallback = getattr(self, f"{name}_{DEFAULT_LANGUAGE}", None) or ""
-        return LocalText(fallback, DEFAULT_LANGUAGE if fallback and language != DEFAULT_LANGUAGE else None)
 
 
 class Event(Translated, db.Model):
@@ -60,22 +32,16 @@ class Event(Translated, db.Model):
     sector: Mapped[str | None] = mapped_column(String(40), index=True)
     programme: Mapped[str | None] = mapped_column(String(80))
     kind: Mapped[str] = mapped_column(String(30))
-    title_en: Mapped[str] = mapped_column(String(300))
-    title_ar: Mapped[str | None] = mapped_column(String(300))
-    title_fr: Mapped[str | None] = mapped_column(String(300))
-    summary_en: Mapped[str | None] = mapped_column(Text)
-    summary_ar: Mapped[str | None] = mapped_column(Text)
-    summary_fr: Mapped[str | None] = mapped_column(Text)
-    body_en: Mapped[str | None] = mapped_column(Text)
-    body_ar: Mapped[str | None] = mapped_column(Text)
-    body_fr: Mapped[str | None] = mapped_column(Text)
+    # {language: text}; English required for the title, optional elsewhere.
+    title: Mapped[dict[str, str]] = translated_column(required=True)
+    summary: Mapped[dict[str, str] | None] = translated_column()
+    #: Paragraphs separated by a blank line.
+    body: Mapped[dict[str, str] | None] = translated_column()
     #: The year it is filed under; known even when the dates are not.
     year: Mapped[int] = mapped_column(Integer)
     start_date: Mapped[date | None] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
-    city_en: Mapped[str | None] = mapped_column(String(120))
-    city_ar: Mapped[str | None] = mapped_column(String(120))
-    city_fr: Mapped[str | None] = mapped_column(String(120))
+    city: Mapped[dict[str, str] | None] = translated_column()
     country: Mapped[str | None] = mapped_column(String(2), index=True)
     is_virtual: Mapped[bool] = mapped_column(Boolean, default=False)
     participants: Mapped[int | None] = mapped_column(Integer)
@@ -87,10 +53,10 @@ class Event(Translated, db.Model):
 
     @property
     def has_venue(self) -> bool:
-        return bool(self.is_virtual or self.city_en or self.country)
+        return bool(self.is_virtual or self.city or self.country)
 
     def __repr__(self) -> str:
-        return f"<Event {self.id} {self.title_en!r}>"
+        return f"<Event {self.id} {(self.title or {}).get('en')!r}>"
 
 
 class FocalPoint(Translated, db.Model):
@@ -100,9 +66,7 @@ class FocalPoint(Translated, db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     country: Mapped[str] = mapped_column(String(2), unique=True)
-    institution_en: Mapped[str] = mapped_column(String(300))
-    institution_ar: Mapped[str | None] = mapped_column(String(300))
-    institution_fr: Mapped[str | None] = mapped_column(String(300))
+    institution: Mapped[dict[str, str]] = translated_column(required=True)
     website: Mapped[str | None] = mapped_column(String(300))
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow

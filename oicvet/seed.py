@@ -7,12 +7,12 @@ staff may have edited it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
-from flask_babel import force_locale
-
+from oicvet.content import clean_texts
 from oicvet.extensions import db
-from oicvet.i18n import LANGUAGES
+from oicvet.i18n import in_every_language
 from oicvet.i18n import lazy_gettext as _l
 from oicvet.models import Event
 from oicvet.plugins import SeedEvent
@@ -68,27 +68,26 @@ CORE_EVENTS = [
 ]
 
 
-def _in_every_language(text) -> dict[str, str | None]:
+def _texts(text) -> dict[str, str] | None:
+    """A seed's field as stored: ``{language: text}``, or None when it has none."""
     if text is None:
-        return {lang: None for lang in LANGUAGES}
-    values = {}
-    for lang in LANGUAGES:
-        with force_locale(lang):
-            values[lang] = str(text)
-    return values
+        return None
+    if isinstance(text, Mapping):
+        return clean_texts(text) or None
+    # A lazy string: English, and each served language whose catalogs translate it.
+    return in_every_language(text)
 
 
 def _event_from(seed: SeedEvent, sector: str | None) -> Event:
-    fields = {}
-    for name, text in (("title", seed.title), ("summary", seed.summary),
-                       ("body", seed.body), ("city", seed.city)):
-        for lang, value in _in_every_language(text).items():
-            fields[f"{name}_{lang}"] = value
     return Event(
         seed_key=seed.key,
         sector=sector,
         programme=None if seed.programme == CORE_PROGRAMME else seed.programme,
         kind=seed.kind,
+        title=_texts(seed.title),
+        summary=_texts(seed.summary),
+        body=_texts(seed.body),
+        city=_texts(seed.city),
         year=seed.year,
         start_date=seed.start,
         end_date=seed.end,
@@ -96,7 +95,6 @@ def _event_from(seed: SeedEvent, sector: str | None) -> Event:
         is_virtual=seed.virtual,
         participants=seed.participants,
         countries_count=seed.countries,
-        **fields,
     )
 
 

@@ -2,8 +2,9 @@
 
 Every quality gate reads its pages from here, so a page added later is checked
 without anyone listing it. The crawl starts at the home page in each language
-and follows same-origin links (``<a href>``, ``<link rel=alternate>``) and
-GET forms submitted as they stand; it never submits a POST form.
+the app serves and follows same-origin links (``<a href>``, ``<link
+rel=alternate>``) and GET forms submitted as they stand; it never submits a
+POST form.
 
 Which URLs are visited:
 
@@ -28,8 +29,11 @@ from urllib.parse import urlencode, urljoin, urlsplit
 from flask import Flask
 from werkzeug.exceptions import HTTPException
 
-START_PATHS = ("/en/", "/ar/", "/fr/")
-LANGUAGES = ("en", "ar", "fr")
+from config import get_config
+
+#: The languages the test app serves (its LANGUAGES setting), for tests that
+#: are parametrized before any app exists; a crawl reads its app's own setting.
+LANGUAGES = get_config("testing").LANGUAGES
 #: Query-string variants visited per view and language (see the module's docstring).
 QUERY_VARIANTS = 3
 #: A site that keeps producing new paths past this has a crawler trap: the crawl fails.
@@ -222,12 +226,18 @@ def _endpoint(app: Flask, path: str) -> tuple[str | None, str | None]:
     lang = args.get("lang")
     if lang is None:
         first = path.strip("/").split("/", 1)[0]
-        lang = first if first in LANGUAGES else None
+        lang = first if first in app.config["LANGUAGES"] else None
     return endpoint, lang
 
 
-def crawl(app: Flask, starts: tuple[str, ...] = START_PATHS, max_urls: int = MAX_URLS) -> Site:
-    """Follow every same-origin link from ``starts``, as an anonymous visitor."""
+def start_paths(app: Flask) -> tuple[str, ...]:
+    """The home page in each language the app serves."""
+    return tuple(f"/{lang}/" for lang in app.config["LANGUAGES"])
+
+
+def crawl(app: Flask, starts: tuple[str, ...] | None = None, max_urls: int = MAX_URLS) -> Site:
+    """Follow every same-origin link from ``starts`` (default: every home page), as an anonymous visitor."""
+    starts = starts or start_paths(app)
     client = app.test_client()
     pages: list[Page] = []
     assets: dict[str, Page] = {}

@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 from oicvet.accounts.models import Account, Role
 from oicvet.accounts.passwords import MAX_LENGTH, MIN_LENGTH, hash_password, is_common
 from oicvet.extensions import db
-from oicvet.i18n import LANGUAGES
+from oicvet.i18n import DEFAULT_LANGUAGE, languages
 from oicvet.models import utcnow
 from oicvet.plugins.registry import get_registry
 
@@ -34,11 +34,14 @@ def _check_password(password: str) -> str:
 @accounts.command("create-admin")
 @click.argument("email")
 @click.option("--name", required=True, help="The administrator's name.")
-@click.option("--language", type=click.Choice(LANGUAGES), default="en", show_default=True,
-              help="The language of the e-mails the administrator receives.")
+@click.option("--language", default=DEFAULT_LANGUAGE, show_default=True,
+              help="The language of the e-mails the administrator receives: one the site serves.")
 @click.password_option(help="Asked for (twice, hidden) when not given.")
 def create_admin(email: str, name: str, language: str, password: str) -> None:
     """Create an administrator account for EMAIL, ready to log in."""
+    # Checked here, not by click.Choice: the served languages are the app's setting.
+    if language not in languages():
+        raise click.BadParameter(f"choose one of {', '.join(languages())}", param_hint="--language")
     try:
         email = validate_email(email, check_deliverability=False).normalized.lower()
     except EmailNotValidError as error:

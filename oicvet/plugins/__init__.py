@@ -68,8 +68,11 @@ class Programme:
 class SeedEvent:
     """A real event that ships with the plugin and is loaded by ``flask seed``.
 
-    Text fields are lazy strings; the seed stores them in every language.
-    Leave a date, the city or the country as ``None`` where it is not known.
+    Text fields are lazy strings from the plugin's catalog: the seed stores
+    each in English and in every served language whose catalog translates it
+    (the others show the English text). A ``{language: text}`` mapping, with
+    English, is taken as it is. Leave a date, the city or the country as
+    ``None`` where it is not known.
     """
 
     key: str
@@ -110,8 +113,6 @@ class SectorPlugin:
     links: list[MenuLink] = field(default_factory=list)
     #: Set by the loader: the folder of the plugin's package.
     root: Path | None = None
-    #: Set by the loader: where it came from, for error messages.
-    origin: str = ""
 
     @property
     def templates_dir(self) -> Path | None:

@@ -6,27 +6,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template
-from sqlalchemy import select
 
-from oicvet.events import visible
-from oicvet.extensions import db
-from oicvet.i18n import DEFAULT_LANGUAGE, LANGUAGES
-from oicvet.models import Event
-from oicvet.plugins.registry import get_registry
+from oicvet.i18n import DEFAULT_LANGUAGE, languages
 from oicvet.urls import external_url
 
 bp = Blueprint("seo", __name__)
-
-
-def core_pages() -> Iterator[tuple[str, dict[str, Any]]]:
-    """Sectors and programmes of the loaded plugins, and the events visitors can see."""
-    registry = get_registry()
-    for sector in registry:
-        yield "programmes.sector", {"key": sector.key}
-    for entry in registry.programmes:
-        yield "programmes.programme", {"slug": entry.slug}
-    for event_id in db.session.scalars(select(Event.id).where(visible()).order_by(Event.id)):
-        yield "programmes.event", {"event_id": event_id}
 
 
 def language_pages() -> Iterator[tuple[str, dict[str, Any]]]:
@@ -47,8 +31,9 @@ def entries() -> list[dict[str, str]]:
     for provider in current_app.extensions.get("oicvet.sitemap", []):
         pages.extend(provider())
     found = []
+    served = languages()
     for endpoint, values in pages:
-        urls = {lang: external_url(endpoint, lang=lang, **values) for lang in LANGUAGES}
+        urls = {lang: external_url(endpoint, lang=lang, **values) for lang in served}
         # As in each page's head: the home page's x-default is "/", which picks the language.
         default = (external_url("root.choose_language") if endpoint == "pages.home"
                    else urls[DEFAULT_LANGUAGE])

@@ -1,0 +1,97 @@
+"""Text entered in several languages: one JSON column per field, ``{language: text}``.
+
+English is required of a field that is, the other languages are optional, and
+a language added later needs no migration: it is one more key. Reading a field
+in the page's language falls back to English, marked as English so that the
+page can say so (``lang="en"``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import JSON
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.mutable import MutableDict
+from sqlalchemy.orm import MappedColumn, mapped_column
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+from oicvet.i18n import DEFAULT_LANGUAGE, current_language
+
+
+@dataclass(frozen=True)
+class LocalText:
+    """Text in the page's language, or in English when no translation exists.
+
+    ``lang`` is set only for the English fallback, so templates can mark it.
+    """
+
+    text: str
+    lang: str | None = None
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+
+def clean_texts(values: Mapping[str, Any] | None) -> dict[str, str]:
+    """``values`` without its empty texts: an empty translation is a missing one."""
+    return {
+        str(language): str(text)
+        for language, text in (values or {}).items()
+        if text is not None and str(text).strip()
+    }
+
+
+def local_text(values: Mapping[str, str] | None, language: str | None = None) -> LocalText:
+    """The text in ``language`` (default: the page's), else the English one marked as such."""
+    language = language or current_language()
+    values = values or {}
+    if text := values.get(language):
+        return LocalText(text)
+    fallback = values.get(DEFAULT_LANGUAGE) or ""
+    return LocalText(fallback, DEFAULT_LANGUAGE if fallback and language != DEFAULT_LANGUAGE else None)
+
+
+class TranslatedText(TypeDecorator):
+    """``{language: text}`` in JSON (JSONB on PostgreSQL); empty texts are not stored.
+
+    With ``required``, the English text must be there: it is what every other
+    language falls back to.
+    """
+
+    impl = JSON
+    cache_ok = True
+
+    def __init__(self, required: bool = False) -> None:
+        # A field without text is SQL NULL, not the JSON value null.
+        super().__init__(none_as_null=True)
+        self.required = required
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(JSONB(none_as_null=True))
+        return dialect.type_descriptor(JSON(none_as_null=True))
+
+    def process_bind_param(self, value: Mapping[str, Any] | None, dialect: Dialect) -> dict[str, str] | None:
+        texts = clean_texts(value)
+        if self.required and DEFAULT_LANGUAGE not in texts:
+            raise ValueError(f"the English ({DEFAULT_LANGUAGE!r}) text is required")
+        return texts or None
+
+
+def translated_column(required: bool = False) -> MappedColumn[Any]:
+    """A field in several languages; edits in place (``event.title["fa"] = ...``) are saved."""
+    return mapped_column(MutableDict.as_mutable(TranslatedText(required)), nullable=not required)
+
+
+class Translated:
+    """A model with translated columns, each read with ``local(name)``."""
+
+    def local(self, name: str, language: str | None = None) -> LocalText:
+        return local_text(getattr(self, name), language)
