@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from oicvet.partners.folding import MAX_TERMS, fold, index_text, query_terms
+from oicvet.search.folding import MAX_TERMS, fold, index_text, query_terms
 
 
 @pytest.mark.parametrize(

@@ -197,7 +197,7 @@ def test_control_characters_are_dropped_from_every_text_field(app, make_partner)
 
 def test_two_registrations_of_one_new_address_at_once_get_the_same_answer(app, outbox, monkeypatch):
     """The second insert meets the unique address of the first: it is answered as a known address."""
-    import oicvet.partners.views as views
+    import oicvet.profiles.registration as views
 
     email = unique_email()
     first = submit(app.test_client(), "/en/partners/register", _registration(email))

@@ -4,6 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from oicvet.search.indexes import is_search_object
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -47,11 +49,9 @@ def get_metadata():
 
 
 def include_object(obj, name, type_, reflected, compare_to):
-    # The search index is made by hand in a migration (FTS5 on SQLite, a GIN
-    # expression index on PostgreSQL); autogenerate must not drop it.
-    if type_ == "table" and name.startswith("partner_fts"):
-        return False
-    return not (type_ == "index" and name == "ix_partner_search")
+    # Search indexes are made by migrations (FTS5 on SQLite, a GIN expression
+    # index on PostgreSQL), not declared by the models; autogenerate must leave them.
+    return not is_search_object(name, type_)
 
 
 def run_migrations_offline():

@@ -21,9 +21,9 @@ from oicvet.countries import OIC_MEMBER_STATES
 from oicvet.forms import Form
 from oicvet.i18n import country_name
 from oicvet.i18n import lazy_gettext as _l
-from oicvet.partners.folding import fold
 from oicvet.partners.models import ORGANISATION_TYPES
 from oicvet.plugins.registry import get_registry
+from oicvet.search.folding import fold
 
 DESCRIPTION_MAX = 2000
 AREAS_MAX = 1000
@@ -192,18 +192,3 @@ class SearchForm(Form):
         if name == "q":
             return (field.data or "")[:200]
         return field.data if field.data in {key for key, _label in field.choices} else ""
-
-
-class ReviewForm(Form):
-    """Approve: no field. Reject, or refuse changes: a reason that the partner is told."""
-
-    reason = TextAreaField(
-        _l("Reason, sent to the partner"),
-        validators=[Optional(), Length(max=2000, message=_l("Please keep this under %(max)d characters.", max=2000))],
-        filters=[_strip],
-    )
-    changes_reason = TextAreaField(
-        _l("Why the changes are refused, sent to the partner"),
-        validators=[Optional(), Length(max=2000, message=_l("Please keep this under %(max)d characters.", max=2000))],
-        filters=[_strip],
-    )

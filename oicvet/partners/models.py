@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from enum import StrEnum
-
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, event
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from oicvet.accounts.models import Account
 from oicvet.extensions import db
 from oicvet.i18n import lazy_gettext as _l
-from oicvet.models import utcnow
-from oicvet.partners.folding import index_text
-from oicvet.partners.moderation import Moderated
+from oicvet.profiles.models import ReviewedProfile
+from oicvet.profiles.status import STATUS_LABELS, Status
+from oicvet.search.searchable import Searchable
 
-
-class Status(StrEnum):
-    UNCONFIRMED = "unconfirmed"  # the e-mail address is not confirmed yet
-    PENDING = "pending"  # waiting for an administrator
-    APPROVED = "approved"  # listed in Partner Search
-    REJECTED = "rejected"  # told why; may edit and submit again
-
+# Imported from here by code written before profiles had their own package.
+__all__ = ["ORGANISATION_TYPES", "STATUS_LABELS", "Partner", "PartnerSector", "Status"]
 
 ORGANISATION_TYPES = {
     "government": _l("Ministry or government agency"),
@@ -34,15 +25,8 @@ ORGANISATION_TYPES = {
     "international": _l("International organisation"),
 }
 
-STATUS_LABELS = {
-    Status.UNCONFIRMED: _l("E-mail address not confirmed"),
-    Status.PENDING: _l("Waiting for approval"),
-    Status.APPROVED: _l("Approved"),
-    Status.REJECTED: _l("Not approved"),
-}
 
-
-class Partner(Moderated, db.Model):
+class Partner(ReviewedProfile, Searchable, db.Model):
     """A partner's public (approved) profile; an approved partner's edits wait in ``pending_changes``."""
 
     __tablename__ = "partner"
@@ -51,9 +35,9 @@ class Partner(Moderated, db.Model):
         Index("ix_partner_status_country", "status", "country"),
         Index("ix_partner_status_type", "status", "organisation_type"),
     )
+    search_fields = ("name", "acronym", "description", "cooperation_areas")
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     acronym: Mapped[str] = mapped_column(String(30), default="")
     organisation_type: Mapped[str] = mapped_column(String(20))
@@ -66,18 +50,14 @@ class Partner(Moderated, db.Model):
     contact_name: Mapped[str] = mapped_column(String(120))
     contact_position: Mapped[str] = mapped_column(String(120), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
-    status: Mapped[str] = mapped_column(String(12), default=Status.UNCONFIRMED.value)
-    rejection_reason: Mapped[str] = mapped_column(Text, default="")
-    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    #: Name, acronym, description and areas, folded for search (see search.fold).
-    search_text: Mapped[str] = mapped_column(Text, default="")
 
-    account: Mapped[Account] = relationship(lazy="joined")
     sector_rows: Mapped[list[PartnerSector]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="PartnerSector.sector"
     )
+
+    @property
+    def display_name(self) -> str:
+        return self.name
 
     @property
     def sectors(self) -> list[str]:
@@ -86,33 +66,6 @@ class Partner(Moderated, db.Model):
     @sectors.setter
     def sectors(self, keys: list[str]) -> None:
         self.sector_rows = [PartnerSector(sector=key) for key in dict.fromkeys(keys)]
-
-    @property
-    def email(self) -> str:
-        return self.account.email
-
-    @property
-    def is_listed(self) -> bool:
-        return self.status == Status.APPROVED
-
-    @property
-    def awaits_confirmation(self) -> bool:
-        """Until its owner confirms the address, no one has shown that the profile is theirs."""
-        return self.status == Status.UNCONFIRMED or self.account.email_confirmed_at is None
-
-    @property
-    def can_be_approved(self) -> bool:
-        # A refusal can be reversed; an approved profile has nothing to approve.
-        return not self.awaits_confirmation and self.status in (Status.PENDING, Status.REJECTED)
-
-    @property
-    def can_be_rejected(self) -> bool:
-        return not self.awaits_confirmation and self.status in (Status.PENDING, Status.APPROVED)
-
-    @property
-    def has_changes_to_review(self) -> bool:
-        """Edits of the listed profile wait for staff."""
-        return self.is_listed and self.has_pending_changes
 
 
 class PartnerSector(db.Model):
@@ -123,9 +76,3 @@ class PartnerSector(db.Model):
 
     partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"), primary_key=True)
     sector: Mapped[str] = mapped_column(String(40), primary_key=True)
-
-
-@event.listens_for(Partner, "before_insert")
-@event.listens_for(Partner, "before_update")
-def _fold_for_search(mapper, connection, partner: Partner) -> None:
-    partner.search_text = index_text(partner.name, partner.acronym, partner.description, partner.cooperation_areas)

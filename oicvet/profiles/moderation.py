@@ -1,11 +1,11 @@
 """Edits to an approved profile wait for staff, while the approved version stays public.
 
-A reviewed kind of profile (a partner today; training institutions or experts
-later) takes the columns of ``Moderated``. Its views pass the names of the
-fields their form edits: a save of an approved profile stores only the fields
-that changed (``pending_changes``: field name → new value), and staff accept
-the diff, which is then applied, or refuse it with a reason. Nothing here
-knows which kind of profile it is given.
+Every reviewed kind of profile takes the columns of ``Moderated`` (through
+``ReviewedProfile``), and its declaration names the fields its form edits. A
+save of an approved profile stores only the fields that changed
+(``pending_changes``: field name → new value), and staff accept the diff,
+which is then applied, or refuse it with a reason. Nothing here knows which
+kind of profile it is given.
 
 Values are what the form's fields hold: text, or a list of choices (such as
 sectors), where order and repeats do not matter.
@@ -88,6 +88,11 @@ def diff(form: Form, profile: Any, fields: Iterable[str]) -> Values:
         if value != normalise(getattr(profile, name)):
             changes[name] = value
     return changes
+
+
+def form_values(form: Form, fields: Iterable[str]) -> Values:
+    """What ``form`` holds for ``fields``."""
+    return {name: form[name].data for name in fields}
 
 
 def apply_values(profile: Any, values: Mapping[str, Any]) -> None:

@@ -1,0 +1,55 @@
+"""Registration: an account and its profile of a kind, in one step.
+
+A known address gets the same answer and takes as long as a new one; only
+its owner learns, by e-mail, that it is registered already.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+
+from oicvet.accounts.models import Account
+from oicvet.accounts.passwords import hash_password
+from oicvet.accounts.views import find_account, send_confirmation
+from oicvet.extensions import db
+from oicvet.forms import Form
+from oicvet.i18n import current_language
+from oicvet.profiles import moderation
+from oicvet.profiles.kinds import ProfileKind
+from oicvet.profiles.notify import tell_already_registered
+
+
+def register(kind: ProfileKind, form: Form) -> None:
+    """Make the account and its unconfirmed profile from a valid registration ``form``, and send the link
+    that confirms the address; or, for a known address, tell its owner. The caller answers the same either way.
+
+    ``form`` has the kind's profile fields, ``email`` and ``password``.
+    """
+    # Hashed before the address is looked up, so that both answers take as long.
+    password_hash = hash_password(form.password.data)
+    existing = find_account(form.email.data)
+    if existing is not None:
+        tell_already_registered(kind, existing)
+        return
+    account = Account(
+        email=form.email.data.lower(),
+        name=form[kind.account_name_field].data,
+        password_hash=password_hash,
+        language=current_language(),
+    )
+    account.grant(kind.role)
+    profile = kind.model(account=account)
+    moderation.apply_values(profile, moderation.form_values(form, kind.fields))
+    db.session.add_all([account, profile])
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Two registrations of one new address at the same moment: the second is
+        # answered as any known address is.
+        db.session.rollback()
+        existing = find_account(form.email.data)
+        if existing is None:
+            raise
+        tell_already_registered(kind, existing)
+        return
+    send_confirmation(account)  # a failure is logged; the registration stays
