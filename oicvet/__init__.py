@@ -7,8 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import WEAK_SECRET_KEYS, Config, ProductionConfig, get_config
@@ -26,8 +24,9 @@ def create_app(config: str | type[Config] | None = None, **overrides: Any) -> Fl
     configure(app, config, overrides)
     plugins = load_plugins(Path(app.config["OICVET_PLUGIN_DIR"]), app.config["OICVET_PLUGINS"])
     init_extensions(app, plugins)
+    init_layout(app)
     register_plugins(app, plugins)
-    register_core_blueprints(app)
+    init_features(app)
     register_error_handlers(app)
     register_cli(app)
     return app
@@ -73,38 +72,22 @@ def init_extensions(app: Flask, plugins: list[SectorPlugin]) -> None:
     mail.init_app(app)
 
 
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
-    # WAL lets readers and a writer work at once; the timeout waits out short locks.
-    if type(dbapi_connection).__module__ == "sqlite3":
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
+def init_layout(app: Flask) -> None:
+    """What every page shares and no feature owns: menu, template helpers, headers, HTTP caching."""
+    from oicvet import caching, menu, security, templating
 
-
-def register_core_blueprints(app: Flask) -> None:
-    from oicvet import caching, menu, partners, security, seo, templating
-    from oicvet.accounts import auth
-    from oicvet.accounts.views import bp as accounts_bp
-    from oicvet.contact.views import bp as contact_bp
-    from oicvet.pages.views import bp as pages_bp
-    from oicvet.pages.views import root as root_bp
-    from oicvet.programmes.views import bp as programmes_bp
-
-    app.register_blueprint(root_bp)
-    app.register_blueprint(pages_bp)
-    app.register_blueprint(programmes_bp)
-    app.register_blueprint(contact_bp)
-    app.register_blueprint(accounts_bp)
-    auth.init_app(app)
-    partners.init_app(app)
-    seo.init_app(app)
     menu.init_app(app)
+    templating.init_app(app)
     security.init_app(app)
     caching.init_app(app)
-    templating.init_app(app)
+
+
+def init_features(app: Flask) -> None:
+    """The site's features; each mounts its pages and adds its menu entries, labels and sitemap."""
+    from oicvet import accounts, contact, pages, partners, programmes, seo
+
+    for feature in (pages, programmes, contact, accounts, partners, seo):
+        feature.init_app(app)
 
 
 def register_error_handlers(app: Flask) -> None:

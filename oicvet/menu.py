@@ -1,18 +1,29 @@
-"""The site's navigation, built from the core's pages and the loaded plugins.
+"""The site's navigation: entries that each feature adds from its own ``init_app``.
 
-The structure is fixed at start-up; its URLs are made once per language.
+The menu knows no feature. A feature calls :func:`add_entry` (or
+:func:`add_footer_entry`) at start-up; the entries are put in order once, on
+first use, and their URLs made once per language and audience, so a page
+costs a dictionary lookup.
+
+An entry may be shown to everyone or to an audience only: visitors who are
+not logged in (``ANONYMOUS``), those who are (``AUTHENTICATED``), or those
+with a given role. "Partner Login" for visitors and "My profile" for a
+partner can then stand in the same place.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask, current_app, url_for
+from flask_login import current_user
 
 from oicvet.i18n import current_language
-from oicvet.i18n import lazy_gettext as _l
-from oicvet.plugins.registry import get_registry
+
+ANONYMOUS = "anonymous"
+AUTHENTICATED = "authenticated"
 
 
 @dataclass(frozen=True)
@@ -20,7 +31,9 @@ class MenuItem:
     label: Any
     endpoint: str
     args: tuple[tuple[str, str], ...] = ()
-    children: tuple[MenuItem, ...] = field(default_factory=tuple)
+    children: tuple[MenuItem, ...] = ()
+    #: Who sees it: everyone (None), or visitors in any of these audiences.
+    audience: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -32,75 +45,70 @@ class LinkedItem:
     children: tuple[LinkedItem, ...] = ()
 
 
-def build_menu() -> tuple[MenuItem, ...]:
-    sectors = tuple(
-        MenuItem(
-            plugin.title,
-            "programmes.sector",
-            (("key", plugin.key),),
-            tuple(
-                MenuItem(p.title, "programmes.programme", (("slug", p.slug),))
-                for p in plugin.programmes
-            )
-            + tuple(MenuItem(link.label, f"{plugin.key}.{link.endpoint}") for link in plugin.links),
+#: An entry, or a function that makes it once in an app context (one that reads the plugins, say).
+Entry = MenuItem | Callable[[], MenuItem]
+
+
+@dataclass
+class Menu:
+    """One app's entries, in the order given, and their URLs per language and audience."""
+
+    entries: list[tuple[int, Entry]] = field(default_factory=list)
+    items: tuple[MenuItem, ...] | None = None
+    linked: dict[tuple[str, frozenset[str]], tuple[LinkedItem, ...]] = field(default_factory=dict)
+
+    def add(self, order: int, entry: Entry) -> None:
+        if self.items is not None:
+            raise RuntimeError("Menu entries are added at start-up, from a feature's init_app")
+        self.entries.append((order, entry))
+
+    def links(self, lang: str, audience: frozenset[str]) -> tuple[LinkedItem, ...]:
+        if self.items is None:
+            ordered = sorted(self.entries, key=lambda pair: pair[0])  # stable: equal orders keep theirs
+            self.items = tuple(entry if isinstance(entry, MenuItem) else entry() for _order, entry in ordered)
+        key = (lang, audience)
+        if key not in self.linked:
+            self.linked[key] = _linked(self.items, lang, audience)
+        return self.linked[key]
+
+
+def _linked(items: Iterable[MenuItem], lang: str, audience: frozenset[str]) -> tuple[LinkedItem, ...]:
+    return tuple(
+        LinkedItem(
+            item.label,
+            url_for(item.endpoint, lang=lang, **dict(item.args)),
+            _linked(item.children, lang, audience),
         )
-        for plugin in get_registry()
-    )
-    return (
-        MenuItem(
-            _l("OIC-VET"),
-            "pages.about",
-            children=(
-                MenuItem(_l("What is OIC-VET?"), "pages.about"),
-                MenuItem(_l("Programme Types"), "pages.programme_types"),
-                MenuItem(_l("Monitoring and Advisory Committee"), "pages.committee"),
-                MenuItem(_l("National Focal Points"), "pages.focal_points"),
-            ),
-        ),
-        MenuItem(_l("Activities & Capacity Building Programmes"), "programmes.summary", children=sectors),
-        MenuItem(_l("Activities Archive"), "programmes.archive"),
-        MenuItem(_l("Programme Summary"), "programmes.summary"),
-        MenuItem(
-            _l("OIC-VET Partners Database"),
-            "partners.search",
-            children=(
-                MenuItem(_l("Partner Registration"), "partners.register"),
-                MenuItem(_l("Partner Search"), "partners.search"),
-                MenuItem(_l("Partner Login"), "accounts.login"),
-            ),
-        ),
+        for item in items
+        if item.audience is None or not item.audience.isdisjoint(audience)
     )
 
 
-FOOTER = (
-    MenuItem(_l("Home Page"), "pages.home"),
-    MenuItem(_l("Links"), "pages.links"),
-    MenuItem(_l("Contact Us"), "contact.form"),
-)
+def add_entry(app: Flask, order: int, entry: Entry) -> None:
+    """Add an entry to the main menu; lower ``order`` first (the core's entries use tens)."""
+    app.extensions["oicvet.menu"].add(order, entry)
 
 
-def _link(item: MenuItem, lang: str) -> LinkedItem:
-    return LinkedItem(
-        item.label,
-        url_for(item.endpoint, lang=lang, **dict(item.args)),
-        tuple(_link(child, lang) for child in item.children),
-    )
+def add_footer_entry(app: Flask, order: int, entry: Entry) -> None:
+    """Add a link to the footer; lower ``order`` first."""
+    app.extensions["oicvet.footer"].add(order, entry)
 
 
-def linked(items: tuple[MenuItem, ...]) -> tuple[LinkedItem, ...]:
-    lang = current_language()
-    cache = current_app.extensions["oicvet.menu_urls"]
-    key = (id(items), lang)
-    if key not in cache:
-        cache[key] = tuple(_link(item, lang) for item in items)
-    return cache[key]
+def visitor_audience() -> frozenset[str]:
+    """The audiences of the person reading the page."""
+    if not current_user.is_authenticated:
+        return frozenset({ANONYMOUS})
+    return frozenset({AUTHENTICATED, *getattr(current_user, "roles", ())})
 
 
 def init_app(app: Flask) -> None:
-    with app.app_context():
-        menu = build_menu()
-    app.extensions["oicvet.menu_urls"] = {}
-    app.jinja_env.globals.update(
-        main_menu=lambda: linked(menu),
-        footer_menu=lambda: linked(FOOTER),
-    )
+    app.extensions["oicvet.menu"] = Menu()
+    app.extensions["oicvet.footer"] = Menu()
+
+    def main_menu() -> tuple[LinkedItem, ...]:
+        return current_app.extensions["oicvet.menu"].links(current_language(), visitor_audience())
+
+    def footer_menu() -> tuple[LinkedItem, ...]:
+        return current_app.extensions["oicvet.footer"].links(current_language(), visitor_audience())
+
+    app.jinja_env.globals.update(main_menu=main_menu, footer_menu=footer_menu)

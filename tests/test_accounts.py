@@ -63,7 +63,7 @@ def test_the_first_administrator_logs_in_with_the_cli_password(app):
     response = log_in(client, email, PASSWORD)
     assert response.status_code == 302 and response.headers["Location"] == "/en/account/"
     page = client.get("/en/account/").get_data(as_text=True)
-    assert email in page and "Administrator" in page and "Partners waiting for approval" in page
+    assert email in page and "Administrator" in page and "Partners to review" in page
 
 
 @pytest.mark.parametrize("lang", ["en", "ar", "fr"])

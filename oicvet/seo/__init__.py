@@ -1,10 +1,11 @@
-"""The sitemap and robots.txt: how search engines find every public page in its three languages.
+"""The sitemap and robots.txt: how search engines find every public page in every language.
 
 Pages are listed without being named one by one: every view that answers GET
 and takes only the language (the core's pages, a plugin blueprint's pages,
 pages added later) is listed by itself, and views with more arguments
-(sectors, programmes, events) come from providers. A view that is not public
-(behind a login, or a step of a form) says so with :func:`unlisted`.
+(sectors, programmes, events, partners) come from the providers that their
+features add. A view that is not public (behind a login, or a step of a form)
+says so with :func:`unlisted`.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ def add_provider(app: Flask, provider: Provider) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from oicvet.seo.views import bp, core_pages
+    from oicvet.seo.views import bp
 
     app.register_blueprint(bp)
-    add_provider(app, core_pages)
