@@ -1,4 +1,9 @@
-"""Flask extensions, created unbound here and bound in the app factory."""
+"""Flask extensions, created unbound here and bound in the app factory.
+
+Nothing here imports from the rest of the project: everything else may import this.
+"""
+
+from typing import Any
 
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -6,10 +11,9 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
-
-from oicvet.i18n import PortalBabel
 
 
 class Base(DeclarativeBase):
@@ -26,9 +30,22 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    # The embedded database: WAL lets readers and a writer work at once, the
+    # timeout waits out short locks, and SQLite enforces foreign keys only when asked.
+    if type(dbapi_connection).__module__ == "sqlite3":
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
 migrate = Migrate()
 csrf = CSRFProtect()
-babel = PortalBabel()
 login_manager = LoginManager()
 # Limits are declared per view; storage comes from RATELIMIT_STORAGE_URI.
 limiter = Limiter(key_func=get_remote_address)

@@ -29,18 +29,15 @@ from oicvet.accounts.forms import (
 from oicvet.accounts.models import Account, AccountRole, Role
 from oicvet.accounts.passwords import hash_password, needs_rehash, verify_password
 from oicvet.accounts.signals import account_deleting, after_commit, email_confirmed
-from oicvet.extensions import csrf, db, limiter
-from oicvet.forms import drop_control, form_expired
+from oicvet.extensions import db, limiter
+from oicvet.forms import drop_control, form_expired, forms_check_their_own_csrf
 from oicvet.i18n import current_language
 from oicvet.mail import send_mail
 from oicvet.models import utcnow
 from oicvet.seo import unlisted
 from oicvet.urls import external_url
 
-bp = Blueprint("accounts", __name__, url_prefix="/<lang:lang>/account")
-# Each form checks its own CSRF token, so that an expired one gives the form
-# back with what was typed instead of a bare 400 page.
-csrf.exempt(bp)
+bp = forms_check_their_own_csrf(Blueprint("accounts", __name__, url_prefix="/<lang:lang>/account"))
 
 
 def find_account(email: str | None) -> Account | None:

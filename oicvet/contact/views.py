@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length
 
-from oicvet.extensions import csrf, db, limiter
-from oicvet.forms import Form, form_expired
+from oicvet.extensions import db, limiter
+from oicvet.forms import Form, form_expired, forms_check_their_own_csrf
 from oicvet.i18n import current_language
 from oicvet.i18n import lazy_gettext as _l
 from oicvet.models import ContactMessage
@@ -54,9 +54,7 @@ def contact_limit() -> str:
 
 
 limiter.limit(contact_limit, methods=["POST"])(bp)
-# The form checks its own CSRF token, so that an expired one gives the form
-# back with what was typed instead of a bare 400 page.
-csrf.exempt(bp)
+forms_check_their_own_csrf(bp)
 
 
 @bp.route("/contact/", methods=["GET", "POST"])

@@ -128,7 +128,6 @@ def _load_one(candidate: Candidate) -> SectorPlugin:
                               f"programme or kind")
     # The package that declares the plugin holds its templates and catalogs.
     plugin.root = Path(sys.modules[candidate.module].__file__).resolve().parent
-    plugin.origin = candidate.origin
     return plugin
 
 
