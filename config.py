@@ -71,7 +71,8 @@ class Config:
 
     # Rate limits: Redis when several machines serve the site. None means: a SQLite
     # file in the instance folder (set by the app factory), shared by one machine's workers.
-    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or None
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    RATELIMIT_STORAGE_URI = REDIS_URL
     RATELIMIT_HEADERS_ENABLED = True
     CONTACT_RATE_LIMIT = os.environ.get("CONTACT_RATE_LIMIT", "5 per minute;30 per day")
     # Per visitor's address. Failed logins are also counted per (e-mail, visitor)
@@ -107,6 +108,14 @@ class Config:
     MAIL_BACKGROUND = os.environ.get("MAIL_BACKGROUND", "true").lower() not in ("0", "false", "no", "off")
     MAIL_OUTBOX = os.environ.get("MAIL_OUTBOX") or None
     MAIL_RETRY_DELAYS = _seconds(os.environ.get("MAIL_RETRY_DELAYS", "60,300,1800,7200,43200"))
+
+    # Anonymous pages kept in each worker's memory until the content changes (see oicvet/caching.py);
+    # PAGE_CACHE_MAX_AGE bounds how long anything that depends on the clock may show unchanged.
+    PAGE_CACHE = os.environ.get("PAGE_CACHE", "true").lower() not in ("0", "false", "no", "off")
+    PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "300"))
+    PAGE_CACHE_ENTRIES = int(os.environ.get("PAGE_CACHE_ENTRIES", "2000"))
+    #: Unset: "content-version" in the instance folder (or the Redis key, with REDIS_URL).
+    PAGE_CACHE_VERSION_FILE = os.environ.get("PAGE_CACHE_VERSION_FILE") or None
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -149,6 +158,9 @@ class TestingConfig(Config):
     MAIL_SERVER = None
     # Sent within the request, so that a test reads the mail folder right after it.
     MAIL_BACKGROUND = False
+    # Tests of the page cache turn it on, with a version file of their own.
+    PAGE_CACHE = False
+    REDIS_URL = None
 
 
 class ProductionConfig(Config):

@@ -47,8 +47,6 @@ def configure(app: Flask, config: str | type[Config] | None, overrides: dict[str
     if issubclass(config_class, ProductionConfig) and not app.config["PUBLIC_URL"]:
         raise RuntimeError("Production needs PUBLIC_URL, the address visitors use (e.g. https://www.example.org)")
     urls.init_app(app)
-    if proxies := app.config["PROXY_COUNT"]:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
 
 def _weak_secret(key: str | None) -> bool:
@@ -57,10 +55,9 @@ def _weak_secret(key: str | None) -> bool:
 
 def init_extensions(app: Flask, plugins: list[SectorPlugin]) -> None:
     from oicvet import i18n, mail
-    from oicvet.extensions import csrf, db, limiter, migrate
+    from oicvet.extensions import csrf, db, limiter
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     # Limits first, so that a flood of bad requests is refused before any other check.
     limiter.init_app(app)
     csrf.init_app(app)
@@ -80,6 +77,9 @@ def init_layout(app: Flask) -> None:
     templating.init_app(app)
     security.init_app(app)
     caching.init_app(app)
+    # Outermost, so that the page cache and every check inside see the visitor's address and host.
+    if proxies := app.config["PROXY_COUNT"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
 
 
 def init_features(app: Flask) -> None:
