@@ -1,4 +1,4 @@
-"""Command-line tasks: ``flask setup``, ``seed``, ``focal-points``, ``accounts``, ``translate``."""
+"""Command-line tasks: ``flask setup``, ``seed``, ``focal-points``, ``accounts``, ``translate``, ``demo-data``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 from flask import Flask
 from flask.cli import AppGroup
-from flask_migrate import upgrade
 
 from oicvet.accounts.cli import accounts
 from oicvet.extensions import db
@@ -27,6 +26,11 @@ translate = AppGroup("translate", help="Extract and update the translation catal
 @click.command("setup")
 def setup_command() -> None:
     """Create or migrate the database, then load the shipped content."""
+    from flask import current_app
+    from flask_migrate import upgrade
+
+    if "migrate" not in current_app.extensions:  # an app built outside `flask`, as the tests' runner does
+        init_migrations(current_app._get_current_object())
     upgrade()
     added = load_seed()
     click.echo(f"Database ready; {added} events added.")
@@ -132,7 +136,28 @@ def translate_update(added: tuple[str, ...]) -> None:
     click.echo("Catalogs updated; translate the new entries in each .po file.")
 
 
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def init_migrations(app: Flask) -> None:
+    """Flask-Migrate, for ``flask setup``, ``flask db`` and the tests that migrate.
+
+    It loads Alembic, a tenth of a second that a web worker, which never
+    migrates, is spared: the factory binds it for the command line only.
+    """
+    from flask_migrate import Migrate
+
+    from oicvet.extensions import db
+
+    Migrate(app, db, directory=str(MIGRATIONS))
+
+
 def init_app(app: Flask) -> None:
-    for command in (setup_command, seed_command, focal_points, translate, accounts):
+    from oicvet.demo import demo_data_command
+
+    for command in (setup_command, seed_command, focal_points, translate, accounts, demo_data_command):
         app.cli.add_command(command)
+    # `flask …` builds the app within its click command; gunicorn does not.
+    if click.get_current_context(silent=True) is not None:
+        init_migrations(app)
 

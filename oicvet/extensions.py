@@ -5,10 +5,10 @@ Nothing here imports from the rest of the project: everything else may import th
 
 from typing import Any
 
+from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
@@ -44,8 +44,14 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
         cursor.close()
 
 
-migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 # Limits are declared per view; storage comes from RATELIMIT_STORAGE_URI.
 limiter = Limiter(key_func=get_remote_address)
+
+
+@limiter.request_filter
+def _reads_have_no_limits() -> bool:
+    # Every limit of the site is on a POST (Contact Us, login, registration, password reset):
+    # a page that is only read has none to check, and looking costs a fifth of a small page.
+    return request.method in ("GET", "HEAD", "OPTIONS")

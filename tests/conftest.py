@@ -55,8 +55,10 @@ def database_url(tmp_path_factory) -> str:
     with app.app_context():
         from flask_migrate import upgrade
 
+        from oicvet.cli import init_migrations
         from oicvet.seed import load_seed
 
+        init_migrations(app)
         upgrade()
         load_seed()
         _db.engine.dispose()

@@ -253,10 +253,12 @@ def test_the_migration_moves_the_texts_into_json_and_back(make_app, tmp_path):
     from alembic.migration import MigrationContext
     from flask_migrate import downgrade, upgrade
 
+    from oicvet.cli import init_migrations
     from oicvet.extensions import db
     from oicvet.models import Event, FocalPoint
 
     app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'migration.db'}")
+    init_migrations(app)
     with app.app_context():
         upgrade(revision="0003")
         with db.engine.begin() as connection:

@@ -301,9 +301,11 @@ def test_decisions_follow_the_status(app, make_account, make_partner):
 def test_the_migration_adds_and_removes_the_columns_keeping_partners_and_search(make_app, tmp_path):
     from flask_migrate import downgrade, upgrade
 
+    from oicvet.cli import init_migrations
     from oicvet.extensions import db
 
     app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'migration.db'}")
+    init_migrations(app)
     with app.app_context():
         upgrade(revision="0002")
         with db.engine.begin() as connection:
