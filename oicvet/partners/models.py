@@ -30,10 +30,11 @@ class Partner(ReviewedProfile, Searchable, db.Model):
     """A partner's public (approved) profile; an approved partner's edits wait in ``pending_changes``."""
 
     __tablename__ = "partner"
+    # Each ends with the list's order, most recently updated first, so a filtered page stops early.
     __table_args__ = (
-        Index("ix_partner_status_updated", "status", "updated_at"),
-        Index("ix_partner_status_country", "status", "country"),
-        Index("ix_partner_status_type", "status", "organisation_type"),
+        Index("ix_partner_status_updated", "status", "updated_at", "id"),
+        Index("ix_partner_status_country", "status", "country", "updated_at", "id"),
+        Index("ix_partner_status_type", "status", "organisation_type", "updated_at", "id"),
     )
     search_fields = ("name", "acronym", "description", "cooperation_areas")
 

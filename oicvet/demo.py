@@ -1,0 +1,500 @@
+"""Invented partners and events in English, Arabic and French, to try the site at scale.
+
+``flask demo-data --partners 100000 --events 20000`` fills a development or
+benchmark database. Everything it makes says so: partners' names and events'
+titles carry "(demo data)" (in the reader's language for events), every
+account's address ends in ``@demo.invalid``, and every event has a seed key
+starting with ``demo-``. The command refuses a database that holds anything
+else (a real account, or an event that is neither shipped nor demo) unless
+given ``--force``; ``flask setup`` never runs it.
+
+Rows go in with SQLAlchemy Core, in batches: the ORM's events do not run, so
+the search text is folded here (``oicvet.search.folding``), the search index
+follows by itself (FTS5 triggers on SQLite, an expression index on
+PostgreSQL), and the page cache is told that the content changed. All demo
+accounts share one password, hashed once and printed.
+
+The vocabulary is small on purpose, and mixed so that searches have every
+kind of answer: "training", "formation" and "تدريب" are in most profiles of
+their language, "TVET" in half of all profiles, and a handful of trades
+(beekeeping, horlogerie, نفخ الزجاج…) in very few. Arabic is written with and
+without short vowels, French with its accents.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+import string
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import func, insert, select, text
+
+from oicvet.accounts.models import Account, AccountRole, Role
+from oicvet.accounts.passwords import hash_password
+from oicvet.countries import OIC_MEMBER_STATES
+from oicvet.extensions import db
+from oicvet.models import Event
+from oicvet.partners.models import ORGANISATION_TYPES, Partner, PartnerSector, Status
+from oicvet.plugins.registry import get_registry
+from oicvet.search.folding import index_text
+
+#: What makes a row demo data, and shows it.
+DEMO_DOMAIN = "demo.invalid"
+DEMO_SEED_PREFIX = "demo-"
+NAME_MARKER = "(demo data)"
+TITLE_MARKERS = {"en": "(demo data)", "fr": "(données de démonstration)", "ar": "(بيانات تجريبية)"}
+EVENT_SUMMARY = {
+    "en": "Invented for demonstration: this event never took place.",
+    "fr": "Inventé pour la démonstration : cet événement n'a jamais eu lieu.",
+    "ar": "حدث مختلق للعرض فقط: لم يقع هذا الحدث قط.",
+}
+LANGUAGES = ("en", "fr", "ar")
+BATCH = 5000
+
+# (country, {language: city}); a city of each member state, so that no partner lives abroad.
+CITIES: dict[str, tuple[dict[str, str], ...]] = {
+    "AF": ({"en": "Kabul", "fr": "Kaboul", "ar": "كابل"},),
+    "AL": ({"en": "Tirana", "fr": "Tirana", "ar": "تيرانا"},),
+    "DZ": ({"en": "Algiers", "fr": "Alger", "ar": "الجزائر"}, {"en": "Oran", "fr": "Oran", "ar": "وهران"}),
+    "AZ": ({"en": "Baku", "fr": "Bakou", "ar": "باكو"},),
+    "BH": ({"en": "Manama", "fr": "Manama", "ar": "المنامة"},),
+    "BD": ({"en": "Dhaka", "fr": "Dacca", "ar": "دكا"}, {"en": "Chittagong", "fr": "Chittagong", "ar": "شيتاغونغ"}),
+    "BJ": ({"en": "Porto-Novo", "fr": "Porto-Novo", "ar": "بورتو نوفو"}, {"en": "Cotonou", "fr": "Cotonou", "ar": "كوتونو"}),
+    "BN": ({"en": "Bandar Seri Begawan", "fr": "Bandar Seri Begawan", "ar": "بندر سري بكاوان"},),
+    "BF": ({"en": "Ouagadougou", "fr": "Ouagadougou", "ar": "واغادوغو"},),
+    "CM": ({"en": "Yaoundé", "fr": "Yaoundé", "ar": "ياوندي"}, {"en": "Douala", "fr": "Douala", "ar": "دوالا"}),
+    "TD": ({"en": "N'Djamena", "fr": "N'Djaména", "ar": "نجامينا"},),
+    "KM": ({"en": "Moroni", "fr": "Moroni", "ar": "موروني"},),
+    "CI": ({"en": "Abidjan", "fr": "Abidjan", "ar": "أبيدجان"}, {"en": "Yamoussoukro", "fr": "Yamoussoukro", "ar": "ياموسوكرو"}),
+    "DJ": ({"en": "Djibouti", "fr": "Djibouti", "ar": "جيبوتي"},),
+    "EG": ({"en": "Cairo", "fr": "Le Caire", "ar": "القاهرة"}, {"en": "Alexandria", "fr": "Alexandrie", "ar": "الإسكندرية"}),
+    "GA": ({"en": "Libreville", "fr": "Libreville", "ar": "ليبرفيل"},),
+    "GM": ({"en": "Banjul", "fr": "Banjul", "ar": "بانجول"},),
+    "GN": ({"en": "Conakry", "fr": "Conakry", "ar": "كوناكري"},),
+    "GW": ({"en": "Bissau", "fr": "Bissau", "ar": "بيساو"},),
+    "GY": ({"en": "Georgetown", "fr": "Georgetown", "ar": "جورجتاون"},),
+    "ID": ({"en": "Jakarta", "fr": "Jakarta", "ar": "جاكرتا"}, {"en": "Surabaya", "fr": "Surabaya", "ar": "سورابايا"}),
+    "IR": ({"en": "Tehran", "fr": "Téhéran", "ar": "طهران"}, {"en": "Isfahan", "fr": "Ispahan", "ar": "أصفهان"}),
+    "IQ": ({"en": "Baghdad", "fr": "Bagdad", "ar": "بغداد"}, {"en": "Basra", "fr": "Bassora", "ar": "البصرة"}),
+    "JO": ({"en": "Amman", "fr": "Amman", "ar": "عمّان"},),
+    "KZ": ({"en": "Astana", "fr": "Astana", "ar": "أستانا"}, {"en": "Almaty", "fr": "Almaty", "ar": "ألماتي"}),
+    "KW": ({"en": "Kuwait City", "fr": "Koweït", "ar": "مدينة الكويت"},),
+    "KG": ({"en": "Bishkek", "fr": "Bichkek", "ar": "بيشكك"},),
+    "LB": ({"en": "Beirut", "fr": "Beyrouth", "ar": "بيروت"},),
+    "LY": ({"en": "Tripoli", "fr": "Tripoli", "ar": "طرابلس"}, {"en": "Benghazi", "fr": "Benghazi", "ar": "بنغازي"}),
+    "MY": ({"en": "Kuala Lumpur", "fr": "Kuala Lumpur", "ar": "كوالالمبور"}, {"en": "Penang", "fr": "Penang", "ar": "بينانغ"}),
+    "MV": ({"en": "Malé", "fr": "Malé", "ar": "ماليه"},),
+    "ML": ({"en": "Bamako", "fr": "Bamako", "ar": "باماكو"},),
+    "MR": ({"en": "Nouakchott", "fr": "Nouakchott", "ar": "نواكشوط"},),
+    "MA": ({"en": "Rabat", "fr": "Rabat", "ar": "الرباط"}, {"en": "Casablanca", "fr": "Casablanca", "ar": "الدار البيضاء"}),
+    "MZ": ({"en": "Maputo", "fr": "Maputo", "ar": "مابوتو"},),
+    "NE": ({"en": "Niamey", "fr": "Niamey", "ar": "نيامي"},),
+    "NG": ({"en": "Abuja", "fr": "Abuja", "ar": "أبوجا"}, {"en": "Kano", "fr": "Kano", "ar": "كانو"}),
+    "OM": ({"en": "Muscat", "fr": "Mascate", "ar": "مسقط"},),
+    "PK": ({"en": "Islamabad", "fr": "Islamabad", "ar": "إسلام آباد"}, {"en": "Lahore", "fr": "Lahore", "ar": "لاهور"}),
+    "PS": ({"en": "Ramallah", "fr": "Ramallah", "ar": "رام الله"}, {"en": "Nablus", "fr": "Naplouse", "ar": "نابلس"}),
+    "QA": ({"en": "Doha", "fr": "Doha", "ar": "الدوحة"},),
+    "SA": ({"en": "Riyadh", "fr": "Riyad", "ar": "الرياض"}, {"en": "Jeddah", "fr": "Djeddah", "ar": "جدة"}),
+    "SN": ({"en": "Dakar", "fr": "Dakar", "ar": "داكار"}, {"en": "Saint-Louis", "fr": "Saint-Louis", "ar": "سان لويس"}),
+    "SL": ({"en": "Freetown", "fr": "Freetown", "ar": "فريتاون"},),
+    "SO": ({"en": "Mogadishu", "fr": "Mogadiscio", "ar": "مقديشو"},),
+    "SD": ({"en": "Khartoum", "fr": "Khartoum", "ar": "الخرطوم"},),
+    "SR": ({"en": "Paramaribo", "fr": "Paramaribo", "ar": "باراماريبو"},),
+    "SY": ({"en": "Damascus", "fr": "Damas", "ar": "دمشق"}, {"en": "Aleppo", "fr": "Alep", "ar": "حلب"}),
+    "TJ": ({"en": "Dushanbe", "fr": "Douchanbé", "ar": "دوشنبه"},),
+    "TG": ({"en": "Lomé", "fr": "Lomé", "ar": "لومي"},),
+    "TN": ({"en": "Tunis", "fr": "Tunis", "ar": "تونس"}, {"en": "Sfax", "fr": "Sfax", "ar": "صفاقس"}),
+    "TR": ({"en": "Ankara", "fr": "Ankara", "ar": "أنقرة"}, {"en": "Istanbul", "fr": "Istanbul", "ar": "إسطنبول"}),
+    "TM": ({"en": "Ashgabat", "fr": "Achgabat", "ar": "عشق آباد"},),
+    "UG": ({"en": "Kampala", "fr": "Kampala", "ar": "كمبالا"},),
+    "AE": ({"en": "Abu Dhabi", "fr": "Abou Dabi", "ar": "أبوظبي"}, {"en": "Dubai", "fr": "Dubaï", "ar": "دبي"}),
+    "UZ": ({"en": "Tashkent", "fr": "Tachkent", "ar": "طشقند"}, {"en": "Samarkand", "fr": "Samarcande", "ar": "سمرقند"}),
+    "YE": ({"en": "Sanaa", "fr": "Sanaa", "ar": "صنعاء"}, {"en": "Aden", "fr": "Aden", "ar": "عدن"}),
+}
+
+# Trades and fields, the same in each language; the weight says how often one is drawn.
+FIELDS: tuple[tuple[int, dict[str, str]], ...] = (
+    (40, {"en": "information technology", "fr": "de l'informatique", "ar": "المعلوماتية"}),
+    (30, {"en": "tourism", "fr": "du tourisme", "ar": "السياحة"}),
+    (30, {"en": "hospitality", "fr": "de l'hôtellerie", "ar": "الضيافة"}),
+    (30, {"en": "agriculture", "fr": "de l'agriculture", "ar": "الزراعة"}),
+    (25, {"en": "construction", "fr": "du bâtiment", "ar": "البناء"}),
+    (25, {"en": "electricity", "fr": "de l'électricité", "ar": "الكهرباء"}),
+    (20, {"en": "welding", "fr": "de la soudure", "ar": "اللحام"}),
+    (20, {"en": "nursing", "fr": "des soins infirmiers", "ar": "التمريض"}),
+    (20, {"en": "textiles", "fr": "du textile", "ar": "النسيج"}),
+    (20, {"en": "logistics", "fr": "de la logistique", "ar": "اللوجستيات"}),
+    (15, {"en": "renewable energy", "fr": "des énergies renouvelables", "ar": "الطاقة المتجددة"}),
+    (15, {"en": "automotive repair", "fr": "de la mécanique automobile", "ar": "إصلاح السيارات"}),
+    (15, {"en": "accounting", "fr": "de la comptabilité", "ar": "المحاسبة"}),
+    (15, {"en": "fisheries", "fr": "de la pêche", "ar": "الصيد البحري"}),
+    (10, {"en": "telecommunications", "fr": "des télécommunications", "ar": "الاتصالات"}),
+    (10, {"en": "food processing", "fr": "de l'agroalimentaire", "ar": "الصناعات الغذائية"}),
+    (10, {"en": "plumbing", "fr": "de la plomberie", "ar": "السباكة"}),
+    (8, {"en": "carpentry", "fr": "de la menuiserie", "ar": "النجارة"}),
+    (8, {"en": "railways", "fr": "des chemins de fer", "ar": "السكك الحديدية"}),
+    (6, {"en": "aviation", "fr": "de l'aéronautique", "ar": "الطيران"}),
+    (5, {"en": "banking", "fr": "de la banque", "ar": "المصارف"}),
+    (4, {"en": "ceramics", "fr": "de la céramique", "ar": "الخزف"}),
+)
+#: Rare trades: each in about one profile in a thousand.
+RARE = (
+    {"en": "beekeeping", "fr": "de l'apiculture", "ar": "تربية النحل"},
+    {"en": "watchmaking", "fr": "de l'horlogerie", "ar": "صناعة الساعات"},
+    {"en": "glassblowing", "fr": "de la verrerie d'art", "ar": "نفخ الزجاج"},
+    {"en": "calligraphy", "fr": "de la calligraphie", "ar": "الخط العربي"},
+    {"en": "saddlery", "fr": "de la sellerie", "ar": "صناعة السروج"},
+)
+AREAS = (
+    {"en": "teacher training", "fr": "formation des formateurs", "ar": "تدريب المدربين"},
+    {"en": "occupational standards", "fr": "référentiels de métiers", "ar": "المعايير المهنية"},
+    {"en": "internships", "fr": "stages en entreprise", "ar": "التدريب الميداني"},
+    {"en": "curriculum development", "fr": "élaboration des programmes", "ar": "تطوير المناهج"},
+    {"en": "quality assurance", "fr": "assurance qualité", "ar": "ضمان الجودة"},
+    {"en": "apprenticeships", "fr": "apprentissage", "ar": "التلمذة المهنية"},
+    {"en": "exchange of experts", "fr": "échange d'experts", "ar": "تبادل الخبراء"},
+    {"en": "e-learning", "fr": "formation à distance", "ar": "التعلم الإلكتروني"},
+    {"en": "recognition of qualifications", "fr": "reconnaissance des qualifications", "ar": "الاعتراف بالمؤهلات"},
+    {"en": "green skills", "fr": "compétences vertes", "ar": "المهارات الخضراء"},
+    {"en": "entrepreneurship", "fr": "entrepreneuriat", "ar": "ريادة الأعمال"},
+    {"en": "career guidance", "fr": "orientation professionnelle", "ar": "التوجيه المهني"},
+)
+INSTITUTIONS = {
+    "en": ("National Institute of", "Regional Centre for", "Technical College of", "Vocational Academy of",
+           "Islamic University of", "Public Agency for", "Chamber of Commerce for", "Polytechnic School of",
+           "Foundation for", "Training Network for"),
+    "fr": ("Institut national", "Centre régional", "École supérieure", "Lycée professionnel", "Université islamique",
+           "Agence nationale", "Chambre de commerce", "École polytechnique", "Fondation", "Réseau de formation"),
+    "ar": ("المعهد الوطني", "المركز الإقليمي", "الكلية التقنية", "الأكاديمية المهنية", "الجامعة الإسلامية",
+           "الهيئة العامة", "غرفة التجارة", "المدرسة المتعددة التقنيات", "المؤسسة", "شبكة التدريب"),
+}
+AUDIENCES = {
+    "en": ("young people", "adults", "women", "job seekers", "teachers", "apprentices"),
+    "fr": ("les jeunes", "les adultes", "les femmes", "les demandeurs d'emploi", "les enseignants", "les apprentis"),
+    "ar": ("الشباب", "الكبار", "النساء", "الباحثين عن عمل", "المعلمين", "المتدربين"),
+}
+PEOPLE = {
+    "en": (("Amina", "Omar", "Fatima", "Yusuf", "Aisha", "Ibrahim", "Mariam", "Hassan"),
+           ("Rahman", "Okafor", "Hussain", "Aziz", "Bello", "Karimova", "Siddiqui", "Tan")),
+    "fr": (("Aminata", "Moussa", "Fatou", "Ousmane", "Aïcha", "Cheikh", "Marième", "Hélène"),
+           ("Diallo", "Ndiaye", "Traoré", "Benali", "Kaboré", "Touré", "Chérif", "Lefèvre")),
+    "ar": (("أمينة", "عمر", "فاطمة", "يوسف", "عائشة", "إبراهيم", "مريم", "حسن"),
+           ("الرحمن", "العزيز", "الحسيني", "المصري", "القاسمي", "الشريف", "البكري", "النجار")),
+}
+POSITIONS = {"en": ("Director", "Head of cooperation", "Programme officer"),
+             "fr": ("Directrice", "Chef de la coopération", "Chargé de programme"),
+             "ar": ("المدير", "رئيس قسم التعاون", "مسؤول البرامج")}
+#: Arabic words as they are often written with their short vowels and shadda.
+VOWELLED = {
+    "التدريب": "التَّدْرِيبَ", "المهني": "المِهَنِيَّ", "المهنية": "المِهَنِيَّةُ", "الإسلامية": "الإسلاميّةُ",
+    "التعليم": "التَّعْلِيمِ", "الجودة": "الجَوْدَةِ", "معايير": "مَعَايِيرَ", "الوطني": "الوَطَنِيّ",
+    "نقدم": "نُقَدِّمُ", "برامجنا": "بَرَامِجُنَا", "الشباب": "الشَّبَابِ", "مقرها": "مَقَرُّهَا",
+}
+EVENT_KINDS = {
+    "training_course": {"en": "Training course on", "fr": "Formation sur", "ar": "دورة تدريبية حول"},
+    "workshop": {"en": "Workshop on", "fr": "Atelier sur", "ar": "ورشة عمل حول"},
+    "study_visit": {"en": "Study visit on", "fr": "Visite d'étude sur", "ar": "زيارة دراسية حول"},
+    "tot_course": {"en": "Training of trainers on", "fr": "Formation de formateurs sur", "ar": "تدريب المدربين حول"},
+    "expert_mission": {"en": "Expert mission on", "fr": "Mission d'expertise sur", "ar": "بعثة خبراء حول"},
+    "conference": {"en": "Conference on", "fr": "Conférence sur", "ar": "مؤتمر حول"},
+    "webinar": {"en": "Webinar on", "fr": "Webinaire sur", "ar": "ندوة عبر الإنترنت حول"},
+    "meeting": {"en": "Meeting on", "fr": "Réunion sur", "ar": "اجتماع حول"},
+}
+#: Mostly approved, as a live directory would be.
+STATUSES = ((Status.APPROVED, 85), (Status.PENDING, 6), (Status.REJECTED, 5), (Status.UNCONFIRMED, 4))
+REJECTION = "Invented for demonstration: the profile needs a clearer description."
+FIRST_YEAR = 2009
+
+
+class RealContent(click.ClickException):
+    """The database holds content that is not demo data."""
+
+
+@dataclass(frozen=True)
+class Counts:
+    partners: int
+    events: int
+    seconds: float
+
+
+def real_content() -> list[str]:
+    """What, in the database, is neither demo data nor the shipped events."""
+    found = []
+    accounts = db.session.scalar(
+        select(func.count()).select_from(Account).where(~func.lower(Account.email).like(f"%@{DEMO_DOMAIN}"))
+    )
+    if accounts:
+        found.append(f"{accounts} account(s) not under @{DEMO_DOMAIN}")
+    events = db.session.scalar(select(func.count()).select_from(Event).where(Event.seed_key.is_(None)))
+    if events:
+        found.append(f"{events} event(s) entered on the site")
+    return found
+
+
+def make_demo_data(partners: int, events: int, seed: int | None = None, password: str | None = None) -> Counts:
+    """Insert ``partners`` partners (with their accounts) and ``events`` events, all marked as demo data."""
+    started = time.perf_counter()
+    rng = random.Random(seed)
+    run = "".join(rng.choice(string.ascii_lowercase + string.digits) for _ in range(6))
+    password_hash = hash_password(password or secrets.token_urlsafe(12))  # once, for every demo account
+    now = datetime.now(UTC)
+    connection = db.session.connection()
+    if partners:
+        _insert_partners(connection, rng, run, partners, password_hash, now)
+    if events:
+        _insert_events(connection, rng, run, events, now)
+    _after_bulk_insert(connection)
+    db.session.commit()
+    _tell_the_page_cache()
+    return Counts(partners, events, time.perf_counter() - started)
+
+
+def _next_id(connection: Any, table: Any) -> int:
+    return (connection.execute(select(func.max(table.c.id))).scalar() or 0) + 1
+
+
+def _batches(rows: Iterator[dict[str, Any]], size: int = BATCH) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _insert_partners(connection: Any, rng: random.Random, run: str, count: int, password_hash: str,
+                     now: datetime) -> None:
+    sectors = [plugin.key for plugin in get_registry()]
+    first_account = _next_id(connection, Account.__table__)
+    first_partner = _next_id(connection, Partner.__table__)
+    generated = (
+        _partner(rng, run, number, first_account + number, first_partner + number, password_hash, sectors, now)
+        for number in range(count)
+    )
+    for batch in _batches(generated):
+        connection.execute(insert(Account.__table__), [row["account"] for row in batch])
+        connection.execute(insert(AccountRole.__table__),
+                           [{"account_id": row["account"]["id"], "role": Role.PARTNER.value} for row in batch])
+        # One statement per batch; SQLite's FTS5 triggers index each row as it goes in.
+        connection.execute(insert(Partner.__table__), [row["partner"] for row in batch])
+        connection.execute(insert(PartnerSector.__table__), [sector for row in batch for sector in row["sectors"]])
+
+
+def _weighted(rng: random.Random, weighted: Sequence[tuple[int, Any]]) -> Any:
+    return rng.choices([item for _weight, item in weighted], [weight for weight, _item in weighted])[0]
+
+
+def _vowelled(text: str) -> str:
+    return " ".join(VOWELLED.get(word, word) for word in text.split(" "))
+
+
+def _acronym(name: str) -> str:
+    letters = [word[0] for word in name.split() if word[:1].isalpha() and word[:1].isupper()]
+    return "".join(letters)[:8] if len(letters) > 1 else ""
+
+
+def _partner(rng: random.Random, run: str, number: int, account_id: int, partner_id: int, password_hash: str,
+             sectors: list[str], now: datetime) -> dict[str, Any]:
+    lang = rng.choices(LANGUAGES, (40, 30, 30))[0]
+    country = rng.choice(sorted(OIC_MEMBER_STATES))
+    city = rng.choice(CITIES[country])[lang]
+    fields = [_weighted(rng, FIELDS)[lang] for _ in range(3)]
+    if rng.random() < 0.005:
+        fields[1] = rng.choice(RARE)[lang]
+    institution = rng.choice(INSTITUTIONS[lang])
+    if lang == "ar":
+        # "المعهد الوطني" + "للسياحة": the article of the field becomes لل.
+        field = fields[0][2:] if fields[0].startswith("ال") else fields[0]
+        name = f"{institution} {'لل' if fields[0].startswith('ال') else 'ل'}{field}"
+    elif lang == "fr":
+        name = f"{institution} {fields[0]}"
+    else:
+        name = f"{institution} {fields[0].title()}"
+    areas = rng.sample(AREAS, rng.randint(2, 4))
+    description = _description(rng, lang, city, fields)
+    cooperation = _joined(lang, [area[lang] for area in areas])
+    if lang == "ar" and rng.random() < 0.4:
+        name, description, cooperation = _vowelled(name), _vowelled(description), _vowelled(cooperation)
+    name = f"{name} {NAME_MARKER}"
+    acronym = _acronym(name.replace(NAME_MARKER, "")) if lang != "ar" else ""
+    first, last = (rng.choice(names) for names in PEOPLE[lang])
+    status = _weighted(rng, [(weight, status) for status, weight in STATUSES])
+    created = now - timedelta(days=rng.uniform(1, 5 * 365))
+    updated = min(now, created + timedelta(days=rng.uniform(0, 365)))
+    account = {
+        "id": account_id,
+        "email": f"partner-{run}-{number}@{DEMO_DOMAIN}",
+        "name": f"{first} {last}",
+        "password_hash": password_hash,
+        "session_token": secrets.token_urlsafe(24),
+        "language": lang,
+        "email_confirmed_at": None if status == Status.UNCONFIRMED else created,
+        "created_at": created,
+        "last_login_at": None,
+    }
+    partner = {
+        "id": partner_id,
+        "account_id": account_id,
+        "name": name,
+        "acronym": acronym,
+        "organisation_type": rng.choice(list(ORGANISATION_TYPES)),
+        "country": country,
+        "city": city,
+        "address": "",
+        "website": "",
+        "cooperation_areas": cooperation,
+        "description": description,
+        "contact_name": f"{first} {last}",
+        "contact_position": rng.choice(POSITIONS[lang]),
+        "phone": "",
+        "status": status.value,
+        "rejection_reason": REJECTION if status == Status.REJECTED else "",
+        "reviewed_at": updated if status in (Status.APPROVED, Status.REJECTED) else None,
+        "created_at": created,
+        "updated_at": updated,
+        "pending_changes": None,
+        "changes_submitted_at": None,
+        "changes_refused_reason": "",
+        # What the Searchable mixin would have stored: the ORM's events do not run here.
+        "search_text": index_text(name, acronym, description, cooperation),
+    }
+    chosen = rng.sample(sectors, min(len(sectors), rng.randint(1, 3))) if sectors else []
+    return {"account": account, "partner": partner,
+            "sectors": [{"partner_id": partner_id, "sector": key} for key in chosen]}
+
+
+def _joined(lang: str, parts: list[str]) -> str:
+    return ("، " if lang == "ar" else ", ").join(parts)
+
+
+def _description(rng: random.Random, lang: str, city: str, fields: list[str]) -> str:
+    audience = rng.choice(AUDIENCES[lang])
+    first, second, third = fields
+    if lang == "en":
+        sentences = [f"Demo data: an invented organisation based in {city}, working in {first} and {second}."]
+        if rng.random() < 0.75:
+            sentences.append(f"We offer vocational training in {third} for {audience}.")
+        if rng.random() < 0.5:
+            sentences.append("Our TVET programmes follow national occupational standards.")
+        if rng.random() < 0.3:
+            sentences.append("We welcome partners for exchanges of trainers and students.")
+    elif lang == "fr":
+        sentences = [f"Données de démonstration : un organisme inventé, situé à {city}, actif dans le domaine "
+                     f"{first} et {second}."]
+        if rng.random() < 0.75:
+            sentences.append(f"Nous proposons des formations dans le domaine {third} pour {audience}.")
+        if rng.random() < 0.5:
+            sentences.append("Nos programmes d'EFTP (TVET) suivent les référentiels de compétences nationaux.")
+        if rng.random() < 0.3:
+            sentences.append("Nous accueillons des partenaires pour des échanges de formateurs et d'élèves.")
+    else:
+        sentences = [f"بيانات تجريبية: مؤسسة مختلقة مقرها {city}، تعمل في مجال {first} و{second}."]
+        if rng.random() < 0.75:
+            sentences.append(f"نقدم التدريب المهني في مجال {third} لفائدة {audience}.")
+        if rng.random() < 0.5:
+            sentences.append("تتبع برامجنا في التعليم والتدريب التقني والمهني (TVET) معايير الجودة الوطنية.")
+        if rng.random() < 0.3:
+            sentences.append("نرحب بالشركاء لتبادل المدربين والطلاب.")
+    return " ".join(sentences)
+
+
+def _insert_events(connection: Any, rng: random.Random, run: str, count: int, now: datetime) -> None:
+    programmes = [(plugin.key, programme.slug) for plugin in get_registry() for programme in plugin.programmes]
+    if not programmes:
+        return
+    first_event = _next_id(connection, Event.__table__)
+    last_year = now.year
+    generated = (
+        _event(rng, run, number, first_event + number, programmes, last_year, now) for number in range(count)
+    )
+    for batch in _batches(generated):
+        connection.execute(insert(Event.__table__), batch)
+
+
+def _event(rng: random.Random, run: str, number: int, event_id: int, programmes: list[tuple[str, str]],
+           last_year: int, now: datetime) -> dict[str, Any]:
+    sector, slug = rng.choice(programmes)
+    kind = rng.choice(list(EVENT_KINDS))
+    topic = rng.choice(AREAS)
+    year = rng.randint(FIRST_YEAR, last_year)
+    start = end = None
+    if rng.random() < 0.85:
+        start = date(year, 1, 1) + timedelta(days=rng.randint(0, 360))
+        end = start + timedelta(days=rng.randint(0, 4))
+        end = end if end.year == year else start
+    virtual = kind == "webinar" or rng.random() < 0.05
+    country = None if virtual else rng.choice(sorted(OIC_MEMBER_STATES))
+    city = None if virtual else dict(rng.choice(CITIES[country]))
+    return {
+        "id": event_id,
+        "seed_key": f"{DEMO_SEED_PREFIX}{run}-{number}",
+        "sector": sector,
+        "programme": slug,
+        "kind": kind,
+        "title": {lang: f"{EVENT_KINDS[kind][lang]} {topic[lang]} {TITLE_MARKERS[lang]}" for lang in LANGUAGES},
+        "summary": dict(EVENT_SUMMARY),
+        "body": None,
+        "year": year,
+        "start_date": start,
+        "end_date": end,
+        "city": city,
+        "country": country,
+        "is_virtual": virtual,
+        "participants": rng.choice([None, rng.randint(8, 60)]),
+        "countries_count": rng.choice([None, rng.randint(2, 20)]),
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def _after_bulk_insert(connection: Any) -> None:
+    if connection.dialect.name != "postgresql":
+        return
+    # Explicit ids leave the sequences behind; and fresh statistics let the planner see the new rows.
+    for table in ("account", "partner", "event"):
+        connection.execute(text(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT coalesce(max(id), 1) FROM {table}))"
+        ))
+    for table in ("account", "account_role", "partner", "partner_sector", "event"):
+        connection.execute(text(f"ANALYZE {table}"))
+
+
+def _tell_the_page_cache() -> None:
+    """Bulk inserts bypass the ORM events by which the page cache learns that the content changed."""
+    from oicvet import caching
+
+    if hasattr(caching, "content_changed"):
+        caching.content_changed()
+
+
+@click.command("demo-data")
+@click.option("--partners", default=0, show_default=True, type=click.IntRange(min=0),
+              help="How many demo partners (each with its account) to add.")
+@click.option("--events", default=0, show_default=True, type=click.IntRange(min=0),
+              help="How many demo events to add, over the loaded programmes and the years since 2009.")
+@click.option("--seed", type=int, help="Seed of the random choices, to make the same data again.")
+@click.option("--force", is_flag=True, help="Add demo data even to a database that holds real content.")
+@with_appcontext
+def demo_data_command(partners: int, events: int, seed: int | None, force: bool) -> None:
+    """Add invented partners and events, marked as demo data, in English, Arabic and French."""
+    found = real_content()
+    if found and not force:
+        raise RealContent(
+            "This database holds real content (" + "; ".join(found) + "). Demo data goes into a database "
+            "of its own; add --force to mix them anyway."
+        )
+    password = secrets.token_urlsafe(12)
+    counts = make_demo_data(partners, events, seed=seed, password=password)
+    click.echo(f"Added {counts.partners} demo partners and {counts.events} demo events "
+               f"in {counts.seconds:.1f} s.")
+    if partners:
+        click.echo(f"Every demo account (partner-…@{DEMO_DOMAIN}) has the password: {password}")
