@@ -15,12 +15,13 @@ stops start-up: no plugin can clobber another's words.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_format_date
@@ -29,9 +30,20 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, g, request, url_for
-from flask_babel import Babel, Domain, force_locale, get_locale, gettext
+from flask.globals import _cv_app
+from flask_babel import (
+    Babel,
+    Domain,
+    _get_current_context,
+    force_locale,
+    get_locale,
+    get_translations,
+    gettext,
+)
 from flask_babel.speaklater import LazyString
-from markupsafe import escape
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup, escape
 from werkzeug.routing import BaseConverter
 
 from oicvet.countries import NAME_OVERRIDES
@@ -58,6 +70,12 @@ class LazyText(LazyString):
         super().__init__(func, string, **variables)
         # Kept so that the seed can ask which catalogs translate it.
         self.msgid = string
+
+    def __str__(self) -> str:
+        # As Flask-Babel's gettext, without its lookups of the domain and locale at each call:
+        # a page shows hundreds of these (menu, labels, choices).
+        text = current_translations().ugettext(self.msgid)
+        return text % self._kwargs if self._kwargs else text
 
     def __html__(self) -> str:
         return str(escape(str(self)))
@@ -91,7 +109,7 @@ class SiteLanguages:
 
     codes: tuple[str, ...]
     #: Each language's name in itself, for the switcher.
-    names: dict[str, str]
+    names: Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -121,10 +139,33 @@ def babel_locale(code: str) -> Locale:
         raise LanguageSettingError(f"Babel does not know the language {code!r}; check the code") from None
 
 
+@lru_cache(maxsize=64)
 def _display_name(code: str) -> str:
     name = babel_locale(code).get_display_name(code) or code
     # CLDR writes names as within a sentence ("français"); a menu starts them with a capital.
     return name[:1].upper() + name[1:]
+
+
+class LanguageNames(Mapping[str, str]):
+    """Each served language's name in itself, looked up on first use.
+
+    Naming a language loads its whole CLDR data (some 25 ms a language): done at
+    start-up, it would slow every worker's start for a switcher not yet shown.
+    """
+
+    def __init__(self, codes: tuple[str, ...]) -> None:
+        self._codes = codes
+
+    def __getitem__(self, code: str) -> str:
+        if code not in self._codes:
+            raise KeyError(code)
+        return _display_name(code)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._codes)
+
+    def __len__(self) -> int:
+        return len(self._codes)
 
 
 def site_languages(setting: str | Iterable[str], sources: list[CatalogSource]) -> SiteLanguages:
@@ -149,7 +190,7 @@ def site_languages(setting: str | Iterable[str], sources: list[CatalogSource]) -
                 f"or name a folder that has {code}/LC_MESSAGES/messages.po in TRANSLATION_FOLDERS "
                 f"(OICVET_TRANSLATION_FOLDERS)"
             )
-    return SiteLanguages(codes, {code: _display_name(code) for code in codes})
+    return SiteLanguages(codes, LanguageNames(codes))
 
 
 def layered_sources(sources: list[CatalogSource], folders: Iterable[str | Path]) -> list[CatalogSource]:
@@ -213,18 +254,76 @@ class MergedDomain(Domain):
     def __init__(self, catalogs: dict[str, Catalog]) -> None:
         super().__init__(domain="messages")
         self._merged = catalogs
+        self._english = NullTranslations()
 
     def get_translations(self):
+        context = _babel_context()
+        if context is None:
+            return self._english
+        # Flask-Babel resets this slot whenever the locale changes (force_locale, refresh).
+        cached = getattr(context, "babel_translations", None)
+        if cached is not None:
+            return cached
         locale = get_locale()
-        if locale is None:
-            return NullTranslations()
-        catalog = self._merged.get(locale.language)
-        return catalog.translations if catalog else NullTranslations()
+        catalog = self._merged.get(locale.language) if locale is not None else None
+        translations = catalog.translations if catalog else self._english
+        context.babel_translations = translations
+        return translations
 
     def translates(self, language: str, msgid: str) -> bool:
         """Whether ``language``'s catalogs have a translation of ``msgid``."""
         catalog = self._merged.get(language)
         return catalog is not None and msgid in catalog.msgids
+
+
+def _globals() -> dict[str, Any] | None:
+    """The attributes of ``g``, read through the context variable: a page asks for the language
+    and its translations some hundred times, and each ``g`` through its proxy costs five times more."""
+    context = _cv_app.get(None)
+    return None if context is None else context.g.__dict__
+
+
+def _babel_context():
+    """Flask-Babel's per-context state (locale, translations), or None outside an app context."""
+    values = _globals()
+    state = values.get("_flask_babel") if values is not None else None
+    # Not made yet in this context: Flask-Babel makes it (or says there is no context).
+    return state if state is not None else _get_current_context()
+
+
+def current_translations() -> NullTranslations:
+    """The translations of the current locale, looked up once per context and locale."""
+    context = _babel_context()
+    if context is not None:
+        cached = getattr(context, "babel_translations", None)
+        if cached is not None:
+            return cached
+    return get_translations()
+
+
+@pass_eval_context
+def _template_gettext(eval_context: EvalContext, string: str, /, **variables: Any) -> str:
+    text = current_translations().ugettext(string)
+    if eval_context.autoescape:
+        text = Markup(text)
+    # Always a format string, as Jinja's newstyle gettext has it ("%%" is "%"); most have no "%".
+    return text % variables if variables or "%" in text else text
+
+
+def markup_gettext(string: str, /, **variables: Any) -> Markup:
+    """``_()`` as the templates have it, for Python that makes HTML: the translation as markup,
+    the variables escaped into it. Import it as ``_`` so that the extraction finds the strings."""
+    text = Markup(current_translations().ugettext(string))
+    return text % variables if variables or "%" in text else text
+
+
+@pass_eval_context
+def _template_ngettext(eval_context: EvalContext, singular: str, plural: str, num: int, /, **variables: Any) -> str:
+    variables.setdefault("num", num)
+    text = current_translations().ungettext(singular, plural, num)
+    if eval_context.autoescape:
+        text = Markup(text)
+    return text % variables
 
 
 class PortalBabel(Babel):
@@ -251,7 +350,7 @@ def languages() -> tuple[str, ...]:
     return current_app.extensions["oicvet.languages"].codes
 
 
-def language_names() -> dict[str, str]:
+def language_names() -> Mapping[str, str]:
     """Each served language's name in itself."""
     return current_app.extensions["oicvet.languages"].names
 
@@ -266,7 +365,8 @@ def preferred_language() -> str:
 
 
 def current_language() -> str:
-    return g.get("lang") or DEFAULT_LANGUAGE
+    values = _globals()
+    return (values.get("lang") if values is not None else None) or DEFAULT_LANGUAGE
 
 
 def select_locale() -> str:
@@ -298,6 +398,19 @@ def init_app(app: Flask, sources: list[CatalogSource]) -> None:
     app.extensions["oicvet.languages"] = site
     app.extensions["oicvet.domain"] = MergedDomain(build_translations(sources, site.codes))
     PortalBabel().init_app(app, locale_selector=select_locale)
+    # The same as Flask-Babel's template callables, with the translations looked up once per page.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda string: current_translations().ugettext(string),
+        ngettext=lambda singular, plural, n: current_translations().ungettext(singular, plural, n),
+        pgettext=lambda context, string: current_translations().upgettext(context, string),
+        npgettext=lambda context, singular, plural, n: current_translations().unpgettext(
+            context, singular, plural, n
+        ),
+        newstyle=True,
+    )
+    # `_()` and `ngettext()` are the most frequent calls of every page: one call each instead of
+    # Jinja's three (alias, wrapper, callable), with the same "newstyle" behaviour.
+    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext, ngettext=_template_ngettext)
     app.url_map.converters["lang"] = LanguageConverter.serving(site.codes)
 
     @app.url_value_preprocessor
@@ -345,19 +458,27 @@ def text_direction() -> str:
     return locale.text_direction if locale else "ltr"
 
 
+#: Pages whose paths in each language are kept (each entry is a few short strings).
+_LANGUAGE_URLS_KEPT = 4096
+
+
 def language_urls() -> dict[str, str]:
     """This page in each language, query string kept (``hreflang`` and the switcher)."""
     if request.endpoint is None or request.url_rule is None:
         return {}
     if "lang" not in request.url_rule.arguments:
         return {}
-    args = dict(request.view_args or {})
+    args = request.view_args or {}
+    # Every page asks for these; the paths of a page depend on its endpoint and arguments only.
+    cache: dict[tuple, dict[str, str]] = current_app.extensions.setdefault("oicvet.language_urls", {})
+    key = (request.endpoint, request.script_root, *sorted(args.items()))
+    paths = cache.get(key)
+    if paths is None:
+        if len(cache) >= _LANGUAGE_URLS_KEPT:
+            cache.clear()
+        paths = cache[key] = {lang: url_for(request.endpoint, lang=lang, **args) for lang in languages()}
     query = request.query_string.decode("latin-1")
-    urls = {}
-    for lang in languages():
-        url = url_for(request.endpoint, lang=lang, **args)
-        urls[lang] = f"{url}?{query}" if query else url
-    return urls
+    return {lang: f"{url}?{query}" for lang, url in paths.items()} if query else dict(paths)
 
 
 @lru_cache(maxsize=64)
@@ -410,7 +531,13 @@ def long_date(moment: date | None, language: str | None = None) -> str:
     return _date_range(day, None, language or current_language())
 
 
+@lru_cache(maxsize=4096)
+def _number(value: int, language: str) -> str:
+    return format_decimal(value, locale=_locale(language))
+
+
 def number(value: int | None, language: str | None = None) -> str:
+    """A whole number in the page's language (``1,234``, ``1 234``, ``١٬٢٣٤``)."""
     if value is None:
         return ""
-    return format_decimal(value, locale=_locale(language or current_language()))
+    return _number(value, language or current_language())

@@ -17,8 +17,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, request, url_for
+from flask_babel import force_locale
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from oicvet.i18n import current_language
 
@@ -38,9 +40,9 @@ class MenuItem:
 
 @dataclass(frozen=True)
 class LinkedItem:
-    """A menu item with its URL in one language."""
+    """A menu item with its label and URL in one language."""
 
-    label: Any
+    label: str
     url: str
     children: tuple[LinkedItem, ...] = ()
 
@@ -56,6 +58,7 @@ class Menu:
     entries: list[tuple[int, Entry]] = field(default_factory=list)
     items: tuple[MenuItem, ...] | None = None
     linked: dict[tuple[str, frozenset[str]], tuple[LinkedItem, ...]] = field(default_factory=dict)
+    lists: dict[tuple[str, frozenset[str]], str] = field(default_factory=dict)
 
     def add(self, order: int, entry: Entry) -> None:
         if self.items is not None:
@@ -68,14 +71,36 @@ class Menu:
             self.items = tuple(entry if isinstance(entry, MenuItem) else entry() for _order, entry in ordered)
         key = (lang, audience)
         if key not in self.linked:
-            self.linked[key] = _linked(self.items, lang, audience)
+            # Labels translated here, once: the layout shows some fifty on every page.
+            with force_locale(lang):
+                self.linked[key] = _linked(self.items, lang, audience)
         return self.linked[key]
+
+    def html(self, lang: str, audience: frozenset[str], current_path: str | None = None) -> Markup:
+        """The menu as nested lists; the link to ``current_path``, if given, marked as the current page."""
+        key = (lang, audience)
+        html = self.lists.get(key)
+        if html is None:
+            html = self.lists[key] = _list(self.links(lang, audience))
+        if current_path is None:
+            return Markup(html)
+        # Made once per language and audience; only the current page's mark differs between pages.
+        link = f'<a href="{escape(current_path)}">'
+        return Markup(html.replace(link, f'{link[:-1]} aria-current="page">'))
+
+
+def _list(items: tuple[LinkedItem, ...]) -> str:
+    entries = "".join(
+        f'<li><a href="{escape(item.url)}">{escape(item.label)}</a>{_list(item.children) if item.children else ""}</li>'
+        for item in items
+    )
+    return f"<ul>{entries}</ul>"
 
 
 def _linked(items: Iterable[MenuItem], lang: str, audience: frozenset[str]) -> tuple[LinkedItem, ...]:
     return tuple(
         LinkedItem(
-            item.label,
+            str(item.label),
             url_for(item.endpoint, lang=lang, **dict(item.args)),
             _linked(item.children, lang, audience),
         )
@@ -111,4 +136,11 @@ def init_app(app: Flask) -> None:
     def footer_menu() -> tuple[LinkedItem, ...]:
         return current_app.extensions["oicvet.footer"].links(current_language(), visitor_audience())
 
-    app.jinja_env.globals.update(main_menu=main_menu, footer_menu=footer_menu)
+    def main_menu_html() -> Markup:
+        return current_app.extensions["oicvet.menu"].html(current_language(), visitor_audience(), request.path)
+
+    def footer_menu_html() -> Markup:
+        return current_app.extensions["oicvet.footer"].html(current_language(), visitor_audience())
+
+    app.jinja_env.globals.update(main_menu=main_menu, main_menu_html=main_menu_html, footer_menu=footer_menu,
+                                 footer_menu_html=footer_menu_html)

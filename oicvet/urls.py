@@ -11,6 +11,7 @@ id like ``99999999999999999999`` or ``٣`` is a 404, never a 500.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -45,6 +46,7 @@ def number_arg(name: str = "page", default: int = 1) -> int:
     return int(value)
 
 
+@lru_cache(maxsize=16)
 def public_parts(url: str) -> tuple[str, str, str]:
     """``(scheme, host[:port], path)`` of a public URL; ValueError when it is not one."""
     parts = urlsplit(url.strip())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
-from oicvet.events import latest
+from oicvet.events import latest, listed_events
 from oicvet.extensions import db
 from oicvet.i18n import country_name, preferred_language
 from oicvet.models import Event, FocalPoint
@@ -25,7 +25,7 @@ def choose_language() -> ResponseReturnValue:
 
 @bp.get("/")
 def home() -> ResponseReturnValue:
-    events = db.session.scalars(latest(5)).all()
+    events = listed_events(latest(5))
     return render_template("pages/home.html", sectors=get_registry().sectors, events=events)
 
 

@@ -17,7 +17,7 @@ from oicvet.menu import ANONYMOUS, MenuItem, add_entry
 
 def init_app(app: Flask) -> None:
     from oicvet import seo
-    from oicvet.partners import views
+    from oicvet.partners import display, views
     from oicvet.partners.kind import PARTNERS
     from oicvet.partners.models import ORGANISATION_TYPES
     from oicvet.profiles import register_kind
@@ -43,6 +43,7 @@ def init_app(app: Flask) -> None:
     add_account_link(app, 110, _l("Partner Search"), "partners.search", Role.PARTNER)
     add_account_link(app, 120, _l("Partners to review"), "partner_review.queue", Role.ADMINISTRATOR)
     app.jinja_env.globals.update(
+        partner_results=display.partner_results,
         organisation_type=lambda key: ORGANISATION_TYPES.get(key, key),
         partner_status=lambda status: STATUS_LABELS.get(status, status),
     )

@@ -18,7 +18,7 @@ from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, Vali
 
 from oicvet.accounts.forms import email_field, new_password_fields
 from oicvet.countries import OIC_MEMBER_STATES
-from oicvet.forms import Form
+from oicvet.forms import CachedSelectField, Choices, Form, TextInput, choice_values, translated_choices
 from oicvet.i18n import country_name
 from oicvet.i18n import lazy_gettext as _l
 from oicvet.partners.models import ORGANISATION_TYPES
@@ -63,10 +63,28 @@ def text(label: Any, required: Any, maximum: int, too_long: Any, **kwargs: Any) 
     return StringField(label, validators=validators, filters=[_single_line], **kwargs)
 
 
-def country_choices() -> list[tuple[str, str]]:
+def country_choices() -> Choices:
     """The 57 member states, named and sorted in the page's language."""
+    return translated_choices("countries", _countries_by_name)
+
+
+def _countries_by_name() -> list[tuple[str, str]]:
     named = [(code, country_name(code)) for code in OIC_MEMBER_STATES]
     return sorted(named, key=lambda item: fold(item[1]))
+
+
+def sector_choices() -> Choices:
+    """The loaded plugins, in menu order."""
+    return translated_choices("sectors", lambda: [(plugin.key, plugin.title) for plugin in get_registry()])
+
+
+def type_choices() -> Choices:
+    return translated_choices("organisation types", ORGANISATION_TYPES.items)
+
+
+def _with_first(name: str, label: Any, choices: Choices) -> Choices:
+    """``choices`` after an empty choice ("Choose…", "All"), the whole kept once per language."""
+    return translated_choices(name, lambda: [("", label), *choices])
 
 
 class PartnerForm(Form):
@@ -77,12 +95,12 @@ class PartnerForm(Form):
         _l("Please keep the name under 200 characters."),
     )
     acronym = text(_l("Acronym"), None, 30, _l("Please keep the acronym under 30 characters."))
-    organisation_type = SelectField(
+    organisation_type = CachedSelectField(
         _l("Type of organisation"),
         validators=[DataRequired(_l("Please choose the type of your organisation."))],
         validate_choice=False,
     )
-    country = SelectField(
+    country = CachedSelectField(
         _l("Country"), validators=[DataRequired(_l("Please choose your country."))], validate_choice=False
     )
     city = text(_l("City"), _l("Please enter your city."), 100, _l("Please keep the city under 100 characters."))
@@ -139,9 +157,10 @@ class PartnerForm(Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.organisation_type.choices = [("", _l("Choose…"))] + list(ORGANISATION_TYPES.items())
-        self.country.choices = [("", _l("Choose…"))] + country_choices()
-        self.sectors.choices = [(plugin.key, plugin.title) for plugin in get_registry()]
+        choose = _l("Choose…")
+        self.organisation_type.choices = _with_first("choose: organisation types", choose, type_choices())
+        self.country.choices = _with_first("choose: countries", choose, country_choices())
+        self.sectors.choices = sector_choices()
 
     # Choices are checked here, so that a tampered value gets a translated message.
     def validate_country(self, field: SelectField) -> None:
@@ -153,8 +172,7 @@ class PartnerForm(Form):
             raise ValidationError(_l("Please choose the type of your organisation."))
 
     def validate_sectors(self, field: SelectMultipleField) -> None:
-        known = {key for key, _label in field.choices}
-        if not field.data or not set(field.data) <= known:
+        if not field.data or not set(field.data) <= choice_values(field.choices):
             raise ValidationError(_l("Please choose at least one sector."))
 
 
@@ -174,21 +192,21 @@ class SearchForm(Form):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Keywords"), filters=[_strip])
-    country = SelectField(_l("Country"), validate_choice=False)
-    sector = SelectField(_l("Sector"), validate_choice=False)
-    type = SelectField(_l("Type of organisation"), validate_choice=False)
+    q = StringField(_l("Keywords"), filters=[_strip], widget=TextInput())
+    country = CachedSelectField(_l("Country"), validate_choice=False)
+    sector = CachedSelectField(_l("Sector"), validate_choice=False)
+    type = CachedSelectField(_l("Type of organisation"), validate_choice=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        everything = [("", _l("All"))]
-        self.country.choices = everything + country_choices()
-        self.sector.choices = everything + [(plugin.key, plugin.title) for plugin in get_registry()]
-        self.type.choices = everything + list(ORGANISATION_TYPES.items())
+        everything = _l("All")
+        self.country.choices = _with_first("all: countries", everything, country_choices())
+        self.sector.choices = _with_first("all: sectors", everything, sector_choices())
+        self.type.choices = _with_first("all: organisation types", everything, type_choices())
 
     def value(self, name: str) -> str:
         """A filter's value, or "" when it is not one of its choices (a stale or edited URL)."""
         field = self[name]
         if name == "q":
             return (field.data or "")[:200]
-        return field.data if field.data in {key for key, _label in field.choices} else ""
+        return field.data if field.data in choice_values(field.choices) else ""

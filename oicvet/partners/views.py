@@ -13,16 +13,21 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
+from oicvet.accounts.models import Account
 from oicvet.extensions import db, limiter
 from oicvet.forms import form_expired, forms_check_their_own_csrf
 from oicvet.partners.forms import RegistrationForm, SearchForm
 from oicvet.partners.kind import PARTNERS
 from oicvet.partners.models import Partner, Status
-from oicvet.partners.search import PartnerQuery, listed_partners
+from oicvet.partners.search import PartnerQuery
+from oicvet.partners.search import search as search_partners
 from oicvet.profiles import editing, registration
 from oicvet.profiles.access import can_see, can_see_contacts, own_profile
 from oicvet.seo import unlisted
+from oicvet.statements import prepared
 from oicvet.urls import number_arg
 
 bp = forms_check_their_own_csrf(Blueprint("partners", __name__, url_prefix="/<lang:lang>/partners"))
@@ -37,19 +42,20 @@ def search() -> ResponseReturnValue:
         sector=form.value("sector"),
         organisation_type=form.value("type"),
     )
-    page = db.paginate(
-        listed_partners(query),
-        page=number_arg(),
-        per_page=current_app.config["PARTNER_PAGE_SIZE"],
-        error_out=True,
-    )
+    page = search_partners(query, page=number_arg(), per_page=current_app.config["PARTNER_PAGE_SIZE"])
     filters = {name: form.value(name) for name in ("q", "country", "sector", "type") if form.value(name)}
     return render_template("partners/search.html", form=form, page=page, filters=filters, query=query)
 
 
 @bp.get("/<int:partner_id>/")
 def partner(partner_id: int) -> ResponseReturnValue:
-    found = db.session.get(Partner, partner_id)
+    # The partner with its account and sectors in one query; the account's own roles are not needed here.
+    statement = prepared("partner page", lambda: select(Partner).where(Partner.id == bindparam("id")).options(
+        joinedload(Partner.account).lazyload(Account.role_rows),
+        joinedload(Partner.account).lazyload(Account.sector_rows),
+        joinedload(Partner.sector_rows),
+    ))
+    found = db.session.execute(statement, {"id": partner_id}).unique().scalar_one_or_none()
     if found is None or not can_see(current_user, found):
         abort(404)
     own = current_user.is_authenticated and found.account_id == current_user.id

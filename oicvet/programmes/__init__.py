@@ -60,6 +60,7 @@ def listed_pages() -> Iterator[tuple[str, dict[str, Any]]]:
 
 
 def init_app(app: Flask) -> None:
+    from oicvet.programmes import display
     from oicvet.programmes.views import bp
 
     app.register_blueprint(bp)
@@ -67,4 +68,11 @@ def init_app(app: Flask) -> None:
     add_entry(app, 20, sectors_entry)
     add_entry(app, 30, MenuItem(_l("Activities Archive"), "programmes.archive"))
     add_entry(app, 40, MenuItem(_l("Programme Summary"), "programmes.summary"))
-    app.jinja_env.globals.update(event_kind=lambda kind: EVENT_KIND_LABELS.get(kind, kind))
+    app.jinja_env.globals.update(
+        event_kind=lambda kind: EVENT_KIND_LABELS.get(kind, kind),
+        event_venue=display.event_venue,
+        event_dates=display.event_dates,
+        event_title=display.event_title,
+        event_rows=display.event_rows,
+        summary_rows=display.summary_rows,
+    )

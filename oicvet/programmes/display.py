@@ -1,0 +1,90 @@
+"""How an event's venue, dates and texts show in lists and on its page.
+
+Python rather than template macros: a list of twenty events would otherwise
+call some sixty macros and a hundred helpers, each dearer than the HTML it
+makes. The macros of ``macros.html`` (``venue``, ``when``, ``event_table``)
+call these, and remain what templates (plugins' too) use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from flask_babel import gettext
+from markupsafe import Markup, escape
+
+from oicvet.content import LocalText
+from oicvet.events import ListedEvent
+from oicvet.i18n import country_name, date_range, number
+from oicvet.i18n import markup_gettext as _
+from oicvet.models import Event
+from oicvet.plugins import SectorPlugin
+from oicvet.plugins.registry import get_registry
+from oicvet.templating import link
+
+
+def local_html(text: LocalText) -> Markup:
+    """Text from the database; English shown where a translation is missing is marked as English."""
+    if text.lang:
+        return Markup(f'<span lang="{escape(text.lang)}" dir="ltr">{escape(text.text)}</span>')
+    return escape(text.text)
+
+
+def event_venue(event: Event | ListedEvent) -> Markup:
+    if event.is_virtual:
+        return _("Online")
+    if not event.has_venue:
+        return Markup(f'<span class="muted">{_("Venue not recorded")}</span>')
+    city = event.local("city")
+    if city and event.country:
+        # The translated pattern, filled with text escaped here (as Markup's % would, at thrice the cost).
+        pattern = gettext("%(city)s, %(country)s")
+        return Markup(pattern % {"city": local_html(city), "country": escape(country_name(event.country))})
+    return local_html(city) if city else escape(country_name(event.country))
+
+
+def event_dates(event: Event | ListedEvent) -> Markup:
+    text = date_range(event.start_date, event.end_date)
+    if text:
+        return escape(text)
+    return Markup(f'<span class="muted">{_("Dates not recorded")}</span>')
+
+
+def event_title(event: Event | ListedEvent) -> Markup:
+    return local_html(event.local("title"))
+
+
+def event_rows(events: Iterable[Event | ListedEvent], show_programme: bool = False) -> Markup:
+    """The rows of an events table (the ``event_table`` macro): venue, dates, title and, if asked, programme."""
+    registry = get_registry()
+    rows = []
+    for event in events:
+        title = f'<a href="{escape(link("programmes.event", event_id=event.id))}">{event_title(event)}</a>'
+        if show_programme:
+            entry = registry.programme(event.programme)
+            programme = escape(entry.programme.title) if entry else _("OIC-VET")
+            title += f'\n        <br><span class="muted">{programme}</span>'
+        rows.append(
+            f"\n    <tr>\n      <td>{event_venue(event)}</td>\n      <td>{event_dates(event)}</td>"
+            f"\n      <td>{title}</td>\n    </tr>"
+        )
+    return Markup("".join(rows))
+
+
+def summary_rows(sector: SectorPlugin, counts: Mapping[str, int], years: Mapping[str, list[int]]) -> Markup:
+    """A sector's rows of the Programme Summary: each programme, its number of events, its years."""
+    rows = []
+    none_yet = None
+    for programme in sector.programmes:
+        url = escape(link("programmes.programme", slug=programme.slug))
+        active = years.get(programme.slug)
+        if active:
+            when = escape(", ".join(str(year) for year in active))
+        else:
+            none_yet = none_yet or f'<span class="muted">{_("None recorded yet")}</span>'
+            when = none_yet
+        rows.append(
+            f'\n      <tr>\n        <td><a href="{url}">{escape(programme.title)}</a></td>'
+            f"\n        <td>{escape(number(counts.get(programme.slug, 0)))}</td>\n        <td>{when}</td>\n      </tr>"
+        )
+    return Markup("".join(rows))
