@@ -1,15 +1,19 @@
-"""The shipped nginx configuration in front of gunicorn: every answer carries the security headers.
+"""The shipped nginx configuration in front of gunicorn: security headers, static files, the micro-cache.
 
 Gunicorn answers an over-long request line or header itself (414, 431), before
 the site sees it, so those answers have none of the site's headers; nginx
 refuses such requests first, and adds the headers to any answer that lacks
-them, never twice to one that has them. Runs Debian's nginx on a free port,
-with a throwaway certificate, in front of gunicorn on another.
+them, never twice to one that has them. nginx serves the site's static files
+itself, and keeps anonymous pages for a few seconds, never a visitor's own.
+Runs Debian's nginx on a free port, with a throwaway certificate, in front of
+gunicorn on another.
 """
 
 from __future__ import annotations
 
 import http.client
+import os
+import pwd
 import shutil
 import socket
 import ssl
@@ -23,7 +27,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE_CONF = ROOT / "deploy" / "nginx" / "oicvet.conf"
+STATIC = ROOT / "oicvet" / "static"
 HOST = "oicvet.example.org"
+Headers = http.client.HTTPMessage
 HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy",
            "Strict-Transport-Security")
 
@@ -46,13 +52,16 @@ def _wait_for(port: int, process: subprocess.Popen, log: Path) -> None:
     pytest.fail(f"nothing listens on {port}:\n{log.read_text()}")
 
 
-def _site_config(app_port: int, https_port: int, http_port: int, certificate: Path, key: Path) -> str:
-    """The shipped file with its EDIT lines (and its ports) set for this test."""
+def _site_config(app_port: int, https_port: int, http_port: int, certificate: Path, key: Path,
+                 cache: Path) -> str:
+    """The shipped file with its EDIT lines (and its ports and cache folder) set for this test."""
     text = SITE_CONF.read_text()
     replacements = {
         "server 127.0.0.1:8000;": f"server 127.0.0.1:{app_port};",
         "/etc/ssl/certs/oicvet.pem": str(certificate),
         "/etc/ssl/private/oicvet.key": str(key),
+        "alias /srv/oicvet/oicvet/static/;": f"alias {STATIC}/;",
+        "proxy_cache_path /var/lib/nginx/oicvet-cache ": f"proxy_cache_path {cache} ",
         "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
         "listen 443 ssl default_server;": f"listen 127.0.0.1:{https_port} ssl default_server;",
         "listen 80 default_server;": f"listen 127.0.0.1:{http_port} default_server;",
@@ -88,11 +97,15 @@ def front_server(tmp_path_factory, database_url, mail_folder) -> Iterator[str]:
          "--limit-request-line", "1500", factory],
         cwd=ROOT, stdout=app_log.open("w"), stderr=subprocess.STDOUT,
     )
-    (folder / "site.conf").write_text(_site_config(app_port, https_port, http_port, certificate, key))
+    (folder / "site.conf").write_text(
+        _site_config(app_port, https_port, http_port, certificate, key, folder / "cache")
+    )
+    # Workers run as this user (as root, nginx would pick nobody), so they can write the cache here.
     (folder / "nginx.conf").write_text(
-        f"daemon off;\npid {folder}/nginx.pid;\nerror_log {folder}/error.log;\n"
-        "events {}\n"
+        f"daemon off;\nuser {pwd.getpwuid(os.getuid()).pw_name};\npid {folder}/nginx.pid;\n"
+        f"error_log {folder}/error.log;\nevents {{}}\n"
         f"http {{\n access_log off;\n client_body_temp_path {folder}/body;\n proxy_temp_path {folder}/proxy;\n"
+        " types { text/html html; text/css css; text/javascript js; image/svg+xml svg; }\n"
         f" include {folder}/site.conf;\n}}\n"
     )
     nginx_log = folder / "nginx.log"
@@ -111,7 +124,12 @@ def front_server(tmp_path_factory, database_url, mail_folder) -> Iterator[str]:
                 process.kill()
 
 
-def _get(base: str, path: str, host: str = HOST, **headers: str) -> tuple[int, http.client.HTTPMessage]:
+def _get(base: str, path: str, host: str = HOST, **headers: str) -> tuple[int, Headers]:
+    status, response_headers, _body = _fetch(base, path, host, **headers)
+    return status, response_headers
+
+
+def _fetch(base: str, path: str, host: str = HOST, **headers: str) -> tuple[int, Headers, bytes]:
     """GET over TLS with ``host`` as the server name and Host header, as a browser would send them."""
     context = ssl.create_default_context()
     context.check_hostname = False
@@ -124,7 +142,7 @@ def _get(base: str, path: str, host: str = HOST, **headers: str) -> tuple[int, h
         sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
         response = http.client.HTTPResponse(sock)
         response.begin()
-        return response.status, response.headers
+        return response.status, response.headers, response.read()
 
 
 def _assert_headers_once(headers) -> None:
@@ -154,3 +172,66 @@ def test_answers_the_site_never_saw_carry_the_headers_too(front_server, path, ex
 def test_an_unknown_host_gets_no_answer(front_server):
     with pytest.raises(ssl.SSLError):
         _get(front_server, "/en/", host="evil.example")
+
+
+# The micro-cache. Each test asks for pages no other test asks for, so that none
+# finds another's copy; a page is kept for 10 seconds, far longer than a test.
+
+ANONYMOUS = {"Cookie": "lang=en"}  # the first visit sets this cookie, and is never kept
+
+
+def _session_cookie(base: str) -> str:
+    """A real session cookie: the login page keeps its form's CSRF token in the session."""
+    status, headers = _get(base, "/en/account/login", **ANONYMOUS)
+    assert status == 200
+    cookies = [value.split(";", 1)[0] for value in headers.get_all("Set-Cookie")]
+    return next(cookie for cookie in cookies if cookie.startswith("session="))
+
+
+def _cache_status(base: str, path: str, **headers: str) -> str:
+    status, response_headers = _get(base, path, **headers)
+    assert status == 200
+    _assert_headers_once(response_headers)
+    return response_headers.get("X-Cache-Status", "")
+
+
+def test_a_second_anonymous_request_is_served_from_the_cache(front_server):
+    first_status, first, first_body = _fetch(front_server, "/en/about/", **ANONYMOUS)
+    status, headers, body = _fetch(front_server, "/en/about/", **ANONYMOUS)
+    assert (first_status, status) == (200, 200)
+    assert (first["X-Cache-Status"], headers["X-Cache-Status"]) == ("MISS", "HIT")
+    assert body == first_body
+    _assert_headers_once(headers)
+    assert "script-src 'self'" in headers["Content-Security-Policy"]  # the site's own, kept with the page
+
+
+def test_a_logged_in_request_is_never_served_from_the_cache(front_server):
+    session = _session_cookie(front_server)
+    assert [_cache_status(front_server, "/en/committee/", **ANONYMOUS) for _ in range(2)] == ["MISS", "HIT"]
+    for cookie in (f"lang=en; {session}", "lang=en; remember_token=1|x"):
+        for _ in range(2):
+            assert _cache_status(front_server, "/en/committee/", Cookie=cookie) == "BYPASS"
+
+
+def test_a_logged_in_answer_is_never_kept(front_server):
+    session = _session_cookie(front_server)
+    assert _cache_status(front_server, "/en/programme-types/", Cookie=f"lang=en; {session}") == "BYPASS"
+    # Had the logged-in answer been kept, this would be its HIT.
+    assert _cache_status(front_server, "/en/programme-types/", **ANONYMOUS) == "MISS"
+
+
+def test_answers_that_set_a_cookie_are_never_kept(front_server):
+    for _ in range(2):
+        status, headers = _get(front_server, "/en/links/")  # no language cookie yet: the answer sets it
+        assert status == 200
+        assert "Set-Cookie" in headers
+        assert headers["X-Cache-Status"] == "MISS"
+
+
+def test_static_files_are_served_by_nginx_for_a_year(front_server):
+    status, headers, body = _fetch(front_server, "/static/css/site.css?v=1")
+    assert status == 200
+    assert body == (STATIC / "css" / "site.css").read_bytes()
+    assert headers["Cache-Control"] == "max-age=31536000"
+    assert "X-Cache-Status" not in headers  # nginx's own answer: the app was never asked
+    _assert_headers_once(headers)
