@@ -223,12 +223,15 @@ def certificate(folder: Path) -> tuple[Path, Path]:
 
 
 def site_config(app_port: int, https_port: int, http_port: int, cert: Path, key: Path, static: Path,
-                cache: Path) -> str:
-    """The shipped nginx site with its EDIT lines, ports and cache folder set for the bench."""
+                cache: Path, host: str = NGINX_HOST) -> str:
+    """The shipped nginx site with its EDIT lines, ports and cache folder set on loopback.
+
+    The bench and tests/test_front_server.py both run it so: the file as shipped, but for these lines.
+    """
     text = SITE_CONF.read_text()
     replacements = {
         "server 127.0.0.1:8000;": f"server 127.0.0.1:{app_port};",
-        "server_name oicvet.example.org;": f"server_name {NGINX_HOST};",
+        "server_name oicvet.example.org;": f"server_name {host};",
         "/etc/ssl/certs/oicvet.pem": str(cert),
         "/etc/ssl/private/oicvet.key": str(key),
         "alias /srv/oicvet/oicvet/static/;": f"alias {static}/;",

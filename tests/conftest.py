@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -19,7 +20,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import MetaData, create_engine, text
+from sqlalchemy import MetaData, create_engine, event, text
 
 from config import database_url as normalise_url
 from oicvet import create_app
@@ -110,6 +111,23 @@ def client(app) -> FlaskClient:
 def db(app):
     with app.app_context():
         yield _db
+
+
+@contextmanager
+def queries(app: Flask) -> Iterator[list[str]]:
+    """The SQL statements the app runs while the block runs."""
+    seen: list[str] = []
+    with app.app_context():
+        engine = _db.engine
+
+    def record(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
 
 
 def csrf_token(html: str) -> str:

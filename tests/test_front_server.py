@@ -25,8 +25,9 @@ from pathlib import Path
 
 import pytest
 
+from bench.servers import site_config
+
 ROOT = Path(__file__).resolve().parents[1]
-SITE_CONF = ROOT / "deploy" / "nginx" / "oicvet.conf"
 STATIC = ROOT / "oicvet" / "static"
 HOST = "oicvet.example.org"
 Headers = http.client.HTTPMessage
@@ -50,27 +51,6 @@ def _wait_for(port: int, process: subprocess.Popen, log: Path) -> None:
                 return
         time.sleep(0.1)
     pytest.fail(f"nothing listens on {port}:\n{log.read_text()}")
-
-
-def _site_config(app_port: int, https_port: int, http_port: int, certificate: Path, key: Path,
-                 cache: Path) -> str:
-    """The shipped file with its EDIT lines (and its ports and cache folder) set for this test."""
-    text = SITE_CONF.read_text()
-    replacements = {
-        "server 127.0.0.1:8000;": f"server 127.0.0.1:{app_port};",
-        "/etc/ssl/certs/oicvet.pem": str(certificate),
-        "/etc/ssl/private/oicvet.key": str(key),
-        "alias /srv/oicvet/oicvet/static/;": f"alias {STATIC}/;",
-        "proxy_cache_path /var/lib/nginx/oicvet-cache ": f"proxy_cache_path {cache} ",
-        "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
-        "listen 443 ssl default_server;": f"listen 127.0.0.1:{https_port} ssl default_server;",
-        "listen 80 default_server;": f"listen 127.0.0.1:{http_port} default_server;",
-        "listen 80;": f"listen 127.0.0.1:{http_port};",
-    }
-    for old, new in replacements.items():
-        assert old in text, f"the shipped nginx configuration no longer has {old!r}"
-        text = text.replace(old, new)
-    return text
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +78,7 @@ def front_server(tmp_path_factory, database_url, mail_folder) -> Iterator[str]:
         cwd=ROOT, stdout=app_log.open("w"), stderr=subprocess.STDOUT,
     )
     (folder / "site.conf").write_text(
-        _site_config(app_port, https_port, http_port, certificate, key, folder / "cache")
+        site_config(app_port, https_port, http_port, certificate, key, STATIC, folder / "cache", host=HOST)
     )
     # Workers run as this user (as root, nginx would pick nobody), so they can write the cache here.
     (folder / "nginx.conf").write_text(

@@ -15,7 +15,16 @@ import pytest
 
 from oicvet.accounts.models import Account
 from oicvet.partners.models import Partner, Status
-from tests.conftest import PASSWORD, csrf_token, log_in, log_out, partner_fields, submit, unique_email
+from tests.conftest import (
+    PASSWORD,
+    csrf_token,
+    log_in,
+    log_out,
+    partner_fields,
+    queries,
+    submit,
+    unique_email,
+)
 from tests.test_seo import read_sitemap
 
 EVIL = "evil.example"
@@ -276,11 +285,7 @@ def test_a_reset_does_the_same_work_for_known_and_unknown_addresses(make_app, ma
     Mail leaves after the answer (see tests/test_mail_queue.py), so what remains in the
     answer's time is this work, which must not depend on whether the address has an account.
     """
-    from sqlalchemy import event
-
     import oicvet.mail as mail
-    from oicvet.extensions import db
-
     app = make_app(WTF_CSRF_ENABLED=False)
     account = make_account()
     written: list[str] = []
@@ -288,18 +293,8 @@ def test_a_reset_does_the_same_work_for_known_and_unknown_addresses(make_app, ma
     monkeypatch.setattr(mail, "compose", lambda to, *args, **kw: written.append(to) or real_compose(to, *args, **kw))
 
     def work(email: str) -> list[str]:
-        statements: list[str] = []
-        with app.app_context():
-            engine = db.engine
-
-        def record(conn, cursor, statement, *args):
-            statements.append(statement)
-
-        event.listen(engine, "before_cursor_execute", record)
-        try:
+        with queries(app) as statements:
             response = app.test_client().post("/en/account/reset", data={"email": email})
-        finally:
-            event.remove(engine, "before_cursor_execute", record)
         assert response.status_code == 302
         return statements
 

@@ -3,34 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
 
 from oicvet.caching import content_changed
 from oicvet.extensions import db
 from oicvet.models import FocalPoint
-from tests.conftest import PASSWORD, log_in
+from tests.conftest import PASSWORD, log_in, queries
 
 PAGE = "/en/focal-points/"
-
-
-@contextmanager
-def queries(app):
-    """Count the SQL statements run while the block runs."""
-    seen: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def record(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def _visitor(app):
