@@ -16,12 +16,12 @@ from types import SimpleNamespace
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 from flask import Flask
 
 from oicvet import mail
 from oicvet.accounts.models import Account
 from tests.conftest import PASSWORD, partner_fields, submit, unique_email
+from tests.test_mail import Inbox, _free_port
 
 #: Short enough for the tests to run through a whole schedule.
 TINY_DELAYS = (0.05, 0.05)
@@ -73,21 +73,6 @@ def _account(app: Flask, email: str) -> Account | None:
         return db.session.execute(db.select(Account).filter_by(email=email)).scalar_one_or_none()
 
 
-class Inbox(Message):
-    def __init__(self) -> None:
-        super().__init__()
-        self.received = []
-
-    def handle_message(self, message) -> None:
-        self.received.append(message)
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_the_answer_does_not_wait_for_the_mail(build, make_account, tmp_path, monkeypatch):
