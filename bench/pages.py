@@ -20,8 +20,8 @@ class Page:
     name: str
     path: str  # with {placeholders} filled from the Finds
     #: Least rate as a multiple of the bare Flask view, by run: "served" (the site's own
-    #: caches on) and "uncached" (PAGE_CACHE=false). Through nginx, every page's target
-    #: is the same: a share of the static file's rate (NGINX_TARGET).
+    #: caches on) and "uncached" (PAGE_CACHE=false). Through nginx, pages are measured
+    #: beside a static file, without a target (nginx keeps no page).
     targets: dict[str, float] = field(default_factory=dict)
 
 
@@ -38,8 +38,6 @@ PAGES: tuple[Page, ...] = (
     Page("Partner page", "/en/partners/{partner}/"),
 )
 
-#: Through nginx (its micro-cache on), each page against a static file of the home page's size.
-NGINX_TARGET = 0.5
 
 
 def _longest_word(name: str) -> str:

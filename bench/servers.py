@@ -224,7 +224,7 @@ def certificate(folder: Path) -> tuple[Path, Path]:
 
 def site_config(app_port: int, https_port: int, http_port: int, cert: Path, key: Path, static: Path,
                 cache: Path, host: str = NGINX_HOST) -> str:
-    """The shipped nginx site with its EDIT lines, ports and cache folder set on loopback.
+    """The shipped nginx site with its EDIT lines and ports set on loopback (``cache``: unused, kept for callers).
 
     The bench and tests/test_front_server.py both run it so: the file as shipped, but for these lines.
     """
@@ -235,7 +235,6 @@ def site_config(app_port: int, https_port: int, http_port: int, cert: Path, key:
         "/etc/ssl/certs/oicvet.pem": str(cert),
         "/etc/ssl/private/oicvet.key": str(key),
         "alias /srv/oicvet/oicvet/static/;": f"alias {static}/;",
-        "proxy_cache_path /var/lib/nginx/oicvet-cache ": f"proxy_cache_path {cache} ",
         "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
         "listen 443 ssl default_server;": f"listen 127.0.0.1:{https_port} ssl default_server;",
         "listen 80 default_server;": f"listen 127.0.0.1:{http_port} default_server;",

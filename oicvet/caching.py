@@ -2,7 +2,8 @@
 
 A page is cacheable when the visitor has no session and the response sets no
 cookie: then its HTML is the same for everyone who asks for that URL. Such a
-response is marked public, with an ETag, so nginx and browsers can keep it.
+response is marked public, with an ETag, and "no-cache": browsers and proxies
+may keep it but ask again before each use, and get a 304 while it holds.
 
 The site keeps such responses too, in each worker's memory (``PageCache``),
 and serves them without running the view. They are never stale after an edit:
@@ -31,7 +32,6 @@ from sqlalchemy.orm import Session
 from werkzeug.http import parse_cookie
 from werkzeug.sansio.utils import host_is_trusted
 
-PUBLIC_MAX_AGE = 60
 #: Pages, the sitemap and robots.txt; static files carry their own long lifetime.
 CACHEABLE_TYPES = {"text/html", "application/xml", "text/plain"}
 #: Larger answers are not kept in memory.
@@ -61,7 +61,9 @@ def cache_anonymous_pages(response: Response) -> Response:
     if session or session.modified or "Set-Cookie" in response.headers:
         response.headers["Cache-Control"] = "private, no-cache"
         return response
-    response.headers["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
+    # Any cache may keep the page, but must ask again before each use ("no-cache"): an edit
+    # shows on the next request, and an unchanged page costs a 304 from the page cache.
+    response.headers["Cache-Control"] = "public, no-cache"
     # After login the same URL shows the account's header: never serve the visitor's copy then.
     response.vary.add("Cookie")
     response.add_etag()
