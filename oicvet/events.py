@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, String, literal_column, or_, select, text
+from sqlalchemy import ColumnElement, Row, Select, String, and_, literal_column, or_, select, text
 from sqlalchemy.orm import defer
 
 from oicvet.content import Translated
@@ -60,7 +60,7 @@ def listed_columns() -> list[ColumnElement[Any]]:
 
 
 def visible() -> ColumnElement[bool]:
-    """Events of loaded programmes, and those of OIC-VET itself."""
+    """Published events of loaded programmes, and those of OIC-VET itself."""
     return prepared("events: visible", _visible)
 
 
@@ -69,7 +69,7 @@ def _visible() -> ColumnElement[bool]:
     # index in its order and stops at its page, rather than gathering every visible event to sort.
     sqlite = db.engine.dialect.name == "sqlite"
     programme = literal_column(f"+{EVENTS.name}.programme", String) if sqlite else EVENTS.c.programme
-    clause = or_(programme.in_(get_registry().programme_slugs), programme.is_(None))
+    clause = and_(EVENTS.c.published, or_(programme.in_(get_registry().programme_slugs), programme.is_(None)))
     # The loaded programmes never change while the app runs: written out once with their
     # values, rather than thirty parameters bound and rendered again at every query.
     compiled = clause.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True})

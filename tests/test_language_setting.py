@@ -288,7 +288,9 @@ def test_the_migration_moves_the_texts_into_json_and_back(make_app, tmp_path):
             assert columns["title"]["nullable"] is False and columns["summary"]["nullable"] is True
             indexes = {index["name"] for index in inspector.get_indexes("event")}
             assert {"ix_event_programme_year", "ix_event_year_start", "ix_event_country", "ix_event_sector"} <= indexes
-            # The models and the migrated tables agree: autogenerate finds nothing to do for them.
+        # The later migrations keep the texts; at the latest, the models and the tables agree.
+        upgrade()
+        with db.engine.connect() as connection:
             diffs = compare_metadata(MigrationContext.configure(connection), db.metadata)
             assert not [d for d in map(str, diffs) if "'event'" in d or "focal_point" in d], diffs
         assert db.session.get(Event, 1).local("city", "ar") == LocalText("Ankara", "en")

@@ -36,6 +36,8 @@ def load_account(user_id: str) -> Account | None:
     account = db.session.get(Account, int(account_id))
     if account is None or not hmac.compare_digest(account.session_token, token):
         return None
+    if account.is_disabled:
+        return None
     return account
 
 

@@ -54,6 +54,8 @@ class Account(UserMixin, db.Model):
     email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Set by an administrator: the account can neither log in nor stay logged in.
+    disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     role_rows: Mapped[list[AccountRole]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", back_populates="account"
@@ -88,8 +90,18 @@ class Account(UserMixin, db.Model):
         """The plugins a sector editor looks after."""
         return frozenset(row.sector for row in self.sector_rows)
 
+    def edits_sector(self, sector: str | None) -> bool:
+        """Whether the account edits the content of ``sector`` (``None``: OIC-VET's own, administrators only)."""
+        if self.has_role(Role.ADMINISTRATOR):
+            return True
+        return sector is not None and self.has_role(Role.SECTOR_EDITOR) and sector in self.edited_sectors
+
     def set_edited_sectors(self, sectors: list[str]) -> None:
         self.sector_rows = [EditorSector(sector=key) for key in dict.fromkeys(sectors)]
+
+    @property
+    def is_disabled(self) -> bool:
+        return self.disabled_at is not None
 
     def end_sessions(self) -> None:
         """Every session and remember cookie issued so far stops working."""

@@ -42,7 +42,8 @@ def programme_types() -> ResponseReturnValue:
 @bp.get("/committee/")
 def committee() -> ResponseReturnValue:
     meetings = db.session.scalars(
-        db.select(Event).where(Event.kind == "committee_meeting").order_by(Event.start_date, Event.id)
+        db.select(Event).where(Event.kind == "committee_meeting", Event.published)
+        .order_by(Event.start_date, Event.id)
     ).all()
     return render_template("pages/committee.html", meetings=meetings)
 

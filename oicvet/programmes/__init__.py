@@ -15,6 +15,7 @@ from oicvet.i18n import lazy_gettext as _l
 from oicvet.menu import MenuItem, add_entry
 from oicvet.models import Event
 from oicvet.plugins.registry import get_registry
+from oicvet.programmes import texts  # noqa: F401  (its model: staff's programme texts)
 
 #: What an event is, as visitors read it.
 EVENT_KIND_LABELS = {
