@@ -91,6 +91,8 @@ class Config:
     PASSWORD_RESET_MAX_AGE = 3600
     LOGIN_LINK_MAX_AGE = 15 * 60
     EMAIL_CONFIRM_MAX_AGE = 3 * 24 * 3600
+    #: How long the link that lets a new staff member choose a password works.
+    WELCOME_MAX_AGE = 7 * 24 * 3600
 
     # E-mail goes out by SMTP when MAIL_SERVER is set; otherwise it is written
     # as .eml files to MAIL_FOLDER (default: the instance folder's "mail").
@@ -102,6 +104,8 @@ class Config:
     MAIL_TIMEOUT = 10
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "OIC-VET <no-reply@localhost>")
     MAIL_FOLDER = os.environ.get("MAIL_FOLDER") or None
+    #: Photos and documents of events; default: instance/uploads/ (see oicvet/uploads.py).
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER") or None
     # Mail leaves after the answer, from a background sender in each process. What
     # cannot go waits in MAIL_OUTBOX (default: the instance folder's "mail-outbox")
     # and is tried again after each delay (seconds), then moved to its "failed".

@@ -54,7 +54,7 @@ def _weak_secret(key: str | None) -> bool:
 
 
 def init_extensions(app: Flask, plugins: list[SectorPlugin]) -> None:
-    from oicvet import i18n, mail
+    from oicvet import i18n, mail, uploads
     from oicvet.extensions import csrf, db, limiter
 
     db.init_app(app)
@@ -67,6 +67,7 @@ def init_extensions(app: Flask, plugins: list[SectorPlugin]) -> None:
     ]
     i18n.init_app(app, sources)
     mail.init_app(app)
+    uploads.init_app(app)
 
 
 def init_layout(app: Flask) -> None:
@@ -84,9 +85,9 @@ def init_layout(app: Flask) -> None:
 
 def init_features(app: Flask) -> None:
     """The site's features; each mounts its pages and adds its menu entries, labels and sitemap."""
-    from oicvet import accounts, contact, pages, partners, programmes, seo
+    from oicvet import accounts, contact, pages, panel, partners, programmes, seo
 
-    for feature in (pages, programmes, contact, accounts, partners, seo):
+    for feature in (pages, programmes, contact, accounts, partners, panel, seo):
         feature.init_app(app)
 
 

@@ -12,7 +12,16 @@ from flask import Blueprint, current_app, has_request_context
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import Field, PasswordField, SelectField, StringField, TextAreaField, ValidationError, widgets
+from wtforms import (
+    Field,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+    widgets,
+)
 from wtforms.fields.choices import Choice
 from wtforms.fields.core import Label
 from wtforms.i18n import messages_path
@@ -37,6 +46,26 @@ def drop_control(value: Any) -> Any:
 
 def drop_control_in_text(value: Any) -> Any:
     return CONTROL_IN_TEXT.sub("", value) if isinstance(value, str) else value
+
+
+def strip(value: Any) -> Any:
+    """A filter: the text without the spaces around it."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def with_scheme(value: Any) -> Any:
+    """A filter for web addresses: people type "www.example.org", and a link needs its scheme."""
+    value = strip(value)
+    if value and not re.match(r"^[a-z][a-z0-9+.-]*:", value, re.IGNORECASE):
+        value = "https://" + value
+    return value
+
+
+class CheckboxGroup(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
 
 
 class Form(FlaskForm):

@@ -17,6 +17,7 @@ from oicvet.i18n import lazy_gettext as _l
 from oicvet.models import Event
 from oicvet.plugins import SeedEvent
 from oicvet.plugins.registry import get_registry
+from oicvet.richtext import texts_to_html
 
 CORE_PROGRAMME = "oicvet"  # stands for OIC-VET itself; stored as NULL
 
@@ -87,6 +88,7 @@ def _event_from(seed: SeedEvent, sector: str | None) -> Event:
         title=_texts(seed.title),
         summary=_texts(seed.summary),
         body=_texts(seed.body),
+        body_html=texts_to_html(_texts(seed.body)) or None,
         city=_texts(seed.city),
         year=seed.year,
         start_date=seed.start,

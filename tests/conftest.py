@@ -90,6 +90,7 @@ def make_app(database_url, mail_folder) -> Callable[..., Flask]:
         overrides.setdefault("OICVET_PLUGINS", None)
         overrides.setdefault("MAIL_FOLDER", str(mail_folder))
         overrides.setdefault("MAIL_OUTBOX", str(mail_folder / "outbox"))
+        overrides.setdefault("UPLOAD_FOLDER", str(mail_folder.parent / "uploads"))
         for key, value in GENEROUS_LIMITS.items():
             overrides.setdefault(key, value)
         return create_app("testing", **overrides)
@@ -262,3 +263,41 @@ def make_partner(app, make_account) -> Callable[..., Partner]:
             return partner
 
     return create
+
+
+class AuditLog:
+    """The audit log's entries made since the test began.
+
+    SQLite may give a new row the id of a deleted one (another test's record),
+    so a record's entries are only this test's.
+    """
+
+    def __init__(self, app: Flask) -> None:
+        from oicvet.audit import AuditEntry
+
+        self.app = app
+        with app.app_context():
+            self.start = _db.session.scalar(_db.select(_db.func.max(AuditEntry.id))) or 0
+
+    def entries(self, kind: str, record_id: object) -> list:
+        from oicvet.audit import AuditEntry
+
+        with self.app.app_context():
+            found = _db.session.scalars(_db.select(AuditEntry).where(
+                AuditEntry.kind == kind, AuditEntry.record_id == str(record_id), AuditEntry.id > self.start,
+            ).order_by(AuditEntry.id)).all()
+            _db.session.expunge_all()
+            return list(found)
+
+    def count(self) -> int:
+        """How many entries were made since the test began."""
+        from oicvet.audit import AuditEntry
+
+        with self.app.app_context():
+            return _db.session.scalar(_db.select(_db.func.count()).select_from(AuditEntry).where(
+                AuditEntry.id > self.start))
+
+
+@pytest.fixture
+def audit(app) -> AuditLog:
+    return AuditLog(app)

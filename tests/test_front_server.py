@@ -11,6 +11,7 @@ gunicorn on another.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import pwd
@@ -192,3 +193,30 @@ def test_static_files_are_served_by_nginx_for_a_year(front_server):
     assert body == (STATIC / "css" / "site.css").read_bytes()
     assert headers["Cache-Control"] == "max-age=31536000"
     _assert_headers_once(headers)
+
+
+def _post_size(base: str, path: str, size: int) -> int:
+    """The status of a POST with a body of ``size`` bytes (never read by anyone who refuses it)."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    port = int(base.rsplit(":", 1)[1])
+    head = (f"POST {path} HTTP/1.1\r\nHost: {HOST}\r\nConnection: close\r\nCookie: lang=en\r\n"
+            f"Content-Type: application/octet-stream\r\nContent-Length: {size}\r\n\r\n")
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as raw, \
+            context.wrap_socket(raw, server_hostname=HOST) as sock:
+        sock.sendall(head.encode())
+        with contextlib.suppress(OSError):  # refused before the whole body was sent
+            sock.sendall(b"x" * size)
+        response = http.client.HTTPResponse(sock)
+        response.begin()
+        return response.status
+
+
+def test_only_the_panel_s_upload_forms_take_large_bodies(front_server):
+    two_megabytes = 2 * 1024 * 1024
+    # nginx refuses a large body anywhere else at once ...
+    assert _post_size(front_server, "/en/contact/", two_megabytes) == 413
+    # ... and passes it to the two upload forms, where the site answers (a visitor is sent to log in).
+    for path in ("/en/admin/events/1/photos", "/en/admin/events/1/documents"):
+        assert _post_size(front_server, path, two_megabytes) in (302, 303), path

@@ -11,9 +11,11 @@ import html as htmllib
 import re
 import uuid
 
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 
 from oicvet.accounts.models import Account, Role
+from oicvet.audit import AuditEntry
+from oicvet.extensions import db
 from oicvet.partners.models import Partner, Status
 from tests.conftest import PASSWORD, log_in, partner_fields, submit
 
@@ -28,7 +30,6 @@ def _word() -> str:
 
 
 def _partner(app, email: str) -> Partner:
-    from oicvet.extensions import db
 
     with app.app_context():
         return db.session.execute(
@@ -173,6 +174,18 @@ def test_accepting_the_changes_publishes_them(app, make_account, make_partner, o
     assert outbox.link(partner.email) == f"/en/partners/{partner.id}/"
     assert "Your changes wait for approval" not in own.get(PROFILE).get_data(as_text=True)
     assert f"Phishy Institute {word}" not in _queue_names(staff.get(CHANGES_TAB).get_data(as_text=True))
+
+    # The decision is in the audit log, with the approved values and the accepted ones.
+    with app.app_context():
+        entry = db.session.scalars(select(AuditEntry).where(
+            AuditEntry.kind == "partners", AuditEntry.record_id == str(partner.id),
+            AuditEntry.action == "accept_changes").order_by(AuditEntry.id.desc())).first()
+        assert entry.account_email == admin.email
+        assert entry.before["name"] == f"Original Institute {word}"
+        assert entry.after["name"] == f"Phishy Institute {word}"
+    log = _text(staff.get("/en/admin/audit/?kind=partners").get_data(as_text=True))
+    # Named as it was when the change was made.
+    assert f"Partner profile Changes accepted Original Institute {word}" in log
 
 
 def test_refusing_the_changes_needs_a_reason_and_tells_the_partner(app, make_account, make_partner, outbox):

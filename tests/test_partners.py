@@ -8,6 +8,8 @@ import uuid
 import pytest
 
 from oicvet.accounts.models import Account, Role
+from oicvet.audit import AuditEntry
+from oicvet.extensions import db
 from oicvet.partners.models import Partner, Status
 from tests.conftest import PASSWORD, log_in, log_out, partner_fields, submit, unique_email
 
@@ -18,8 +20,6 @@ def _registration(email: str, **overrides) -> dict:
 
 
 def _partner(app, email: str) -> Partner | None:
-    from oicvet.extensions import db
-
     with app.app_context():
         return db.session.execute(
             db.select(Partner).join(Account).where(Account.email == email.lower())
@@ -125,6 +125,11 @@ def test_rejection_tells_the_partner_why_and_an_edit_resubmits(app, make_account
     assert submit(staff, review, {"decision": "reject", "reason": reason}).status_code == 302
     assert _partner(app, partner.email).status == Status.REJECTED
     assert reason in outbox.body(outbox.last(partner.email))
+    with app.app_context():  # the decision, its author and its reason are in the audit log
+        entry = db.session.scalars(db.select(AuditEntry).filter_by(
+            kind="partners", record_id=str(partner.id), action="reject").order_by(AuditEntry.id.desc())).first()
+        assert (entry.account_id, entry.before, entry.after) == (
+            admin.id, {"status": "pending", "reason": None}, {"status": "rejected", "reason": reason})
 
     own = app.test_client()
     log_in(own, partner.email, PASSWORD)

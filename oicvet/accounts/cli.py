@@ -6,6 +6,7 @@ import click
 from email_validator import EmailNotValidError, validate_email
 from flask.cli import AppGroup
 
+from oicvet.accounts.admins import is_last_administrator
 from oicvet.accounts.models import Account, Role
 from oicvet.accounts.passwords import MAX_LENGTH, MIN_LENGTH, hash_password, is_common
 from oicvet.extensions import db
@@ -84,6 +85,10 @@ def grant(email: str, role: str, sectors: tuple[str, ...]) -> None:
 def revoke(email: str, role: str) -> None:
     """Take a ROLE away from the account of EMAIL."""
     account = _account(email)
+    if role == Role.ADMINISTRATOR and is_last_administrator(account):
+        raise click.ClickException(
+            f"{account.email} is the last enabled administrator; make another account an administrator first."
+        )
     account.revoke(Role(role))
     if role == Role.SECTOR_EDITOR:
         account.set_edited_sectors([])

@@ -20,6 +20,8 @@ CONFIRM_EMAIL = "oicvet.confirm-email"
 RESET_PASSWORD = "oicvet.reset-password"
 #: Sent instead of logging in while an account has had many failed logins.
 LOGIN_LINK = "oicvet.login-link"
+#: Sent to a person an administrator made an account for: they choose their first password.
+WELCOME = "oicvet.welcome"
 
 
 class LinkExpired(Exception):
@@ -44,7 +46,7 @@ def _moment(when: datetime | None) -> str:
 
 
 def _fingerprint(account: Account, purpose: str) -> str:
-    if purpose == RESET_PASSWORD:
+    if purpose in (RESET_PASSWORD, WELCOME):
         state = f"{account.password_hash}|{account.session_token}"
     elif purpose == LOGIN_LINK:
         # Logging in sets last_login_at, so the link works once; a new password

@@ -15,6 +15,7 @@ from sqlalchemy.orm import lazyload
 from werkzeug import Response
 
 from oicvet.accounts import tokens
+from oicvet.accounts.admins import enabled_administrators, is_last_administrator
 from oicvet.accounts.auth import end_session, forget_browser, safe_next, start_session
 from oicvet.accounts.forms import (
     ConfirmForm,
@@ -26,18 +27,23 @@ from oicvet.accounts.forms import (
     ResetForm,
     ResetRequestForm,
 )
-from oicvet.accounts.models import Account, AccountRole, Role
+from oicvet.accounts.models import Account, Role
 from oicvet.accounts.passwords import hash_password, needs_rehash, verify_password
 from oicvet.accounts.signals import account_deleting, after_commit, email_confirmed
 from oicvet.extensions import db, limiter
 from oicvet.forms import drop_control, form_expired, forms_check_their_own_csrf
 from oicvet.i18n import current_language
+from oicvet.i18n import lazy_gettext as _l
 from oicvet.mail import send_mail
 from oicvet.models import utcnow
 from oicvet.seo import unlisted
 from oicvet.urls import external_url
 
 bp = forms_check_their_own_csrf(Blueprint("accounts", __name__, url_prefix="/<lang:lang>/account"))
+
+#: Said only to someone who typed the right password (or holds a link sent to the
+#: address), so that it tells a guesser nothing about the account.
+DISABLED = _l("This account has been disabled. Please contact OIC-VET.")
 
 
 def find_account(email: str | None) -> Account | None:
@@ -155,6 +161,8 @@ def login() -> ResponseReturnValue:
         # the rate-limit headers tell them apart. Only the owner's inbox does.
         _count_failure(email)
         owner = account if right and account is not None and account.email_confirmed_at is not None else None
+        if owner is not None and owner.is_disabled:
+            owner = None  # a link would not log it in
         if owner is not None and _may_mail_login_link(owner):
             send_login_link(owner)
         return render_template("accounts/login.html", form=form, needs_link=True)
@@ -162,6 +170,9 @@ def login() -> ResponseReturnValue:
         _count_failure(email)
         return render_template("accounts/login.html", form=form, failed=True)
     assert account is not None
+    if account.is_disabled:
+        flash(DISABLED, "error")
+        return render_template("accounts/login.html", form=form)
     if needs_rehash(account.password_hash):
         account.password_hash = hash_password(form.password.data)
     if account.email_confirmed_at is None:
@@ -241,7 +252,7 @@ def _account_from_link(token: str, purpose: str, max_age: int) -> Account | Resp
         return tokens.read_token(token, purpose, max_age)
     except (tokens.LinkExpired, tokens.LinkInvalid) as problem:
         expired = isinstance(problem, tokens.LinkExpired)
-        reset = purpose == tokens.RESET_PASSWORD
+        reset = purpose in (tokens.RESET_PASSWORD, tokens.WELCOME)
         login_link = purpose == tokens.LOGIN_LINK
         return render_template(
             "accounts/link_problem.html", expired=expired, reset=reset, login_link=login_link
@@ -251,7 +262,24 @@ def _account_from_link(token: str, purpose: str, max_age: int) -> Account | Resp
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RESET_RATE_LIMIT"], methods=["POST"])
 def reset_password(token: str) -> ResponseReturnValue:
-    account = _account_from_link(token, tokens.RESET_PASSWORD, current_app.config["PASSWORD_RESET_MAX_AGE"])
+    return _choose_password(token, tokens.RESET_PASSWORD, current_app.config["PASSWORD_RESET_MAX_AGE"])
+
+
+@bp.route("/welcome/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RESET_RATE_LIMIT"], methods=["POST"])
+def welcome(token: str) -> ResponseReturnValue:
+    """A new staff member chooses a first password, from the link an administrator had sent."""
+    return _choose_password(token, tokens.WELCOME, current_app.config["WELCOME_MAX_AGE"], first=True)
+
+
+def send_welcome(account: Account) -> bool:
+    """E-mail a person an administrator made an account for the link to choose a password."""
+    return send_link(account, tokens.WELCOME, "accounts.welcome", "staff_welcome",
+                     days=current_app.config["WELCOME_MAX_AGE"] // 86400)
+
+
+def _choose_password(token: str, purpose: str, max_age: int, first: bool = False) -> ResponseReturnValue:
+    account = _account_from_link(token, purpose, max_age)
     if not isinstance(account, Account):
         return account
     form = ResetForm()
@@ -264,9 +292,12 @@ def reset_password(token: str) -> ResponseReturnValue:
             followups = email_confirmed.send(current_app._get_current_object(), account=account)
         db.session.commit()
         after_commit(followups)
-        flash(_("Your new password is set, and every earlier session has ended. Please log in."), "success")
+        if first:
+            flash(_("Your password is set. Please log in."), "success")
+        else:
+            flash(_("Your new password is set, and every earlier session has ended. Please log in."), "success")
         return redirect(url_for("accounts.login"))
-    return render_template("accounts/reset.html", form=form, expired=form_expired(form))
+    return render_template("accounts/reset.html", form=form, expired=form_expired(form), first=first)
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
@@ -294,6 +325,9 @@ def login_link(token: str) -> ResponseReturnValue:
     account = _account_from_link(token, tokens.LOGIN_LINK, current_app.config["LOGIN_LINK_MAX_AGE"])
     if not isinstance(account, Account):
         return account
+    if account.is_disabled:
+        flash(DISABLED, "error")
+        return redirect(url_for("accounts.login"))
     form = LoginLinkForm()
     if form.validate_on_submit():
         start_session(account)  # sets last_login_at, which ends the link
@@ -308,7 +342,9 @@ def login_link(token: str) -> ResponseReturnValue:
 def delete() -> ResponseReturnValue:
     form = DeleteAccountForm()
     account = current_user._get_current_object()
-    last_admin = account.has_role(Role.ADMINISTRATOR) and _administrators() == 1
+    # Counted with the administrators' rows locked, in the transaction that deletes:
+    # another administrator may be leaving at this very moment.
+    last_admin = account.has_role(Role.ADMINISTRATOR) and is_last_administrator(account, _administrators())
     if form.validate_on_submit() and not last_admin:
         if not verify_password(account.password_hash, form.password.data):
             form.password.errors.append(_("This is not your password."))
@@ -325,6 +361,5 @@ def delete() -> ResponseReturnValue:
 
 
 def _administrators() -> int:
-    return db.session.scalar(
-        db.select(db.func.count()).select_from(AccountRole).filter_by(role=Role.ADMINISTRATOR.value)
-    )
+    """The enabled administrators, their rows locked until this request's transaction ends."""
+    return enabled_administrators()

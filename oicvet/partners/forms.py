@@ -12,18 +12,25 @@ from wtforms import (
     StringField,
     TextAreaField,
     URLField,
-    widgets,
 )
 from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, ValidationError
 
 from oicvet.accounts.forms import email_field, new_password_fields
+from oicvet.choices import member_state_choices, sector_choices
 from oicvet.countries import OIC_MEMBER_STATES
-from oicvet.forms import CachedSelectField, Choices, Form, TextInput, choice_values, translated_choices
-from oicvet.i18n import country_name
+from oicvet.forms import (
+    CachedSelectField,
+    CheckboxGroup,
+    Choices,
+    Form,
+    TextInput,
+    choice_values,
+    strip,
+    translated_choices,
+    with_scheme,
+)
 from oicvet.i18n import lazy_gettext as _l
 from oicvet.partners.models import ORGANISATION_TYPES
-from oicvet.plugins.registry import get_registry
-from oicvet.search.folding import fold
 
 DESCRIPTION_MAX = 2000
 AREAS_MAX = 1000
@@ -35,47 +42,15 @@ PROFILE_FIELDS = (
 )
 
 
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
 def _single_line(value: Any) -> Any:
     # Line breaks and runs of spaces have no place in a name (nor in a mail subject).
     return " ".join(value.split()) if isinstance(value, str) else value
-
-
-def _with_scheme(value: Any) -> Any:
-    # People often type "www.example.org"; the link needs its scheme.
-    value = _strip(value)
-    if value and not re.match(r"^[a-z][a-z0-9+.-]*:", value, re.IGNORECASE):
-        value = "https://" + value
-    return value
-
-
-class CheckboxGroup(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 def text(label: Any, required: Any, maximum: int, too_long: Any, **kwargs: Any) -> StringField:
     validators = [DataRequired(required)] if required else [Optional()]
     validators.append(Length(max=maximum, message=too_long))
     return StringField(label, validators=validators, filters=[_single_line], **kwargs)
-
-
-def country_choices() -> Choices:
-    """The 57 member states, named and sorted in the page's language."""
-    return translated_choices("countries", _countries_by_name)
-
-
-def _countries_by_name() -> list[tuple[str, str]]:
-    named = [(code, country_name(code)) for code in OIC_MEMBER_STATES]
-    return sorted(named, key=lambda item: fold(item[1]))
-
-
-def sector_choices() -> Choices:
-    """The loaded plugins, in menu order."""
-    return translated_choices("sectors", lambda: [(plugin.key, plugin.title) for plugin in get_registry()])
 
 
 def type_choices() -> Choices:
@@ -113,7 +88,7 @@ class PartnerForm(Form):
             Regexp(r"^https?://", re.IGNORECASE, _l("Please enter a web address, such as https://www.example.org.")),
             Length(max=200, message=_l("Please enter a shorter web address.")),
         ],
-        filters=[_with_scheme],
+        filters=[with_scheme],
     )
     sectors = CheckboxGroup(
         _l("Sectors of interest"),
@@ -126,7 +101,7 @@ class PartnerForm(Form):
             DataRequired(_l("Please describe the areas in which you would like to cooperate.")),
             Length(max=AREAS_MAX, message=_l("Please keep this under %(max)d characters.", max=AREAS_MAX)),
         ],
-        filters=[_strip],
+        filters=[strip],
         description=_l("For example: teacher training, occupational standards, internships."),
     )
     description = TextAreaField(
@@ -135,7 +110,7 @@ class PartnerForm(Form):
             DataRequired(_l("Please describe your organisation.")),
             Length(max=DESCRIPTION_MAX, message=_l("Please keep this under %(max)d characters.", max=DESCRIPTION_MAX)),
         ],
-        filters=[_strip],
+        filters=[strip],
         description=_l("Up to %(max)d characters.", max=DESCRIPTION_MAX),
     )
     contact_name = text(
@@ -152,14 +127,14 @@ class PartnerForm(Form):
                 message=_l("Please enter a telephone number with digits only, such as +90 312 468 61 72."),
             ),
         ],
-        filters=[_strip],
+        filters=[strip],
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choose = _l("Choose…")
         self.organisation_type.choices = _with_first("choose: organisation types", choose, type_choices())
-        self.country.choices = _with_first("choose: countries", choose, country_choices())
+        self.country.choices = _with_first("choose: countries", choose, member_state_choices())
         self.sectors.choices = sector_choices()
 
     # Choices are checked here, so that a tampered value gets a translated message.
@@ -192,7 +167,7 @@ class SearchForm(Form):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Keywords"), filters=[_strip], widget=TextInput())
+    q = StringField(_l("Keywords"), filters=[strip], widget=TextInput())
     country = CachedSelectField(_l("Country"), validate_choice=False)
     sector = CachedSelectField(_l("Sector"), validate_choice=False)
     type = CachedSelectField(_l("Type of organisation"), validate_choice=False)
@@ -200,7 +175,7 @@ class SearchForm(Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         everything = _l("All")
-        self.country.choices = _with_first("all: countries", everything, country_choices())
+        self.country.choices = _with_first("all: countries", everything, member_state_choices())
         self.sector.choices = _with_first("all: sectors", everything, sector_choices())
         self.type.choices = _with_first("all: organisation types", everything, type_choices())
 

@@ -58,5 +58,6 @@ PARTNERS = ProfileKind(
         changes_refused=_l("The changes to %(name)s are refused; the partner has been told why."),
         confirmed=_l("Your organisation's profile now waits for approval by the OIC-VET team. We will write to "
                      "you."),
+        record=_l("Partner profile"),
     ),
 )

@@ -21,11 +21,12 @@ from flask import Flask, flash
 
 from oicvet.accounts.models import Account
 from oicvet.accounts.signals import account_deleting, email_confirmed
+from oicvet.audit import add_actions, add_record_kinds
 from oicvet.extensions import db
 from oicvet.profiles import lifecycle
 from oicvet.profiles.access import profile_of
 from oicvet.profiles.kinds import ProfileKind, add_kind, kinds_of
-from oicvet.profiles.review import review_blueprint
+from oicvet.profiles.review import DECISIONS, review_blueprint
 from oicvet.profiles.status import Transition
 
 __all__ = ["ProfileKind", "register_kind"]
@@ -42,6 +43,9 @@ def register_kind(app: Flask, kind: ProfileKind) -> None:
     blueprint = review_blueprint(kind)
     if app.blueprints.get(blueprint.name) is not blueprint:
         app.register_blueprint(blueprint)
+    # Staff decisions go to the audit log.
+    add_record_kinds(app, {kind.key: kind.labels.record})
+    add_actions(app, DECISIONS)
     # Connected once per app, whatever the number of kinds.
     email_confirmed.connect(_on_email_confirmed, sender=app)
     account_deleting.connect(_on_account_deleting, sender=app)

@@ -65,6 +65,7 @@ class Labels:
     changes_accepted: Any  # %(name)s
     changes_refused: Any  # %(name)s
     confirmed: Any  # to the owner, once the address is confirmed: the profile now waits
+    record: Any  # one profile of the kind, as the audit log names it ("Partner profile")
 
 
 @dataclass(frozen=True, eq=False)

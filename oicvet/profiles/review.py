@@ -16,8 +16,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from oicvet.accounts.auth import roles_required
+from oicvet.audit import record_change
 from oicvet.extensions import db
 from oicvet.forms import form_expired, forms_check_their_own_csrf
+from oicvet.i18n import lazy_gettext as _l
 from oicvet.models import utcnow
 from oicvet.profiles import lifecycle, moderation
 from oicvet.profiles.access import can_see_contacts
@@ -32,6 +34,14 @@ from oicvet.seo import unlisted
 CHANGES = "changes"
 
 Decision = Callable[[ProfileKind, ReviewedProfile, ReviewForm], ResponseReturnValue | None]
+
+#: The decisions, as the audit log names them.
+DECISIONS = {
+    "approve": _l("Approved"),
+    "reject": _l("Not approved"),
+    "accept_changes": _l("Changes accepted"),
+    "refuse_changes": _l("Changes refused"),
+}
 
 
 @cache
@@ -118,9 +128,15 @@ def _said(text: object, profile: ReviewedProfile) -> str:
     return str(text) % {"name": profile.display_name}
 
 
+def _log(kind: ProfileKind, profile: ReviewedProfile, decision: str, before: dict, after: dict) -> None:
+    """The decision in the audit log, in the transaction that makes it."""
+    record_change(kind.key, profile.id, decision, label=profile.display_name, before=before, after=after)
+
+
 def _approve(kind: ProfileKind, profile: ReviewedProfile, form: ReviewForm) -> ResponseReturnValue | None:
     if not profile.can_be_approved:
         return _review_page(kind, profile, form, _not_possible(profile))
+    _log(kind, profile, "approve", {"status": profile.status}, {"status": Status.APPROVED})
     lifecycle.approve(profile)
     flash(_said(kind.labels.approved, profile), "success")
     return redirect(url_for(".queue"))
@@ -132,6 +148,8 @@ def _reject(kind: ProfileKind, profile: ReviewedProfile, form: ReviewForm) -> Re
     if not form.reason.data:
         form.reason.errors.append(str(kind.labels.reason_required))
         return None
+    _log(kind, profile, "reject", {"status": profile.status},
+         {"status": Status.REJECTED, "reason": form.reason.data})
     lifecycle.reject(profile, form.reason.data)
     flash(_said(kind.labels.rejected, profile), "success")
     return redirect(url_for(".queue"))
@@ -140,6 +158,8 @@ def _reject(kind: ProfileKind, profile: ReviewedProfile, form: ReviewForm) -> Re
 def _accept_changes(kind: ProfileKind, profile: ReviewedProfile, form: ReviewForm) -> ResponseReturnValue | None:
     if not _same_changes(profile):
         return _review_page(kind, profile, form, str(kind.labels.changes_moved))
+    changes = dict(profile.pending_changes or {})
+    _log(kind, profile, "accept_changes", {name: getattr(profile, name, None) for name in changes}, changes)
     moderation.accept(profile)
     profile.updated_at = utcnow()
     db.session.commit()
@@ -154,6 +174,8 @@ def _refuse_changes(kind: ProfileKind, profile: ReviewedProfile, form: ReviewFor
     if not form.changes_reason.data:
         form.changes_reason.errors.append(str(kind.labels.reason_required))
         return None
+    _log(kind, profile, "refuse_changes", {"changes": profile.pending_changes},
+         {"changes": None, "reason": form.changes_reason.data})
     moderation.refuse(profile, form.changes_reason.data)
     db.session.commit()
     tell_owner(kind, profile, kind.mails.changes_refused)

@@ -8,6 +8,7 @@ call these, and remain what templates (plugins' too) use.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
 from flask_babel import gettext
@@ -88,3 +89,45 @@ def summary_rows(sector: SectorPlugin, counts: Mapping[str, int], years: Mapping
             f"\n        <td>{escape(number(counts.get(programme.slug, 0)))}</td>\n        <td>{when}</td>\n      </tr>"
         )
     return Markup("".join(rows))
+
+
+# An event's photos and documents (the event's page, the staff panel) --------------------
+
+
+def file_size(size: int, language: str | None = None) -> str:
+    """A file's size as a person reads it, in the page's language: ``350 KB``, ``1.2 MB``."""
+    from babel.numbers import format_decimal
+
+    from oicvet.i18n import FORMAT_LOCALES, current_language
+
+    language = language or current_language()
+    if size < 1024 * 1024:
+        return gettext("%(size)s KB", size=number(max(1, round(size / 1024)), language))
+    megabytes = format_decimal(round(size / (1024 * 1024), 1), format="#,##0.#",
+                               locale=FORMAT_LOCALES.get(language, language))
+    return gettext("%(size)s MB", size=megabytes)
+
+
+def language_name(code: str | None, language: str | None = None) -> str:
+    """A language's name in the page's language (a document's language: "English", "anglais")."""
+    from oicvet.i18n import babel_locale, current_language
+
+    if not code:
+        return ""
+    return babel_locale(language or current_language()).languages.get(code, code)
+
+
+#: The block elements ``oicvet.richtext`` makes (it allows no attribute on them but ``start``).
+_BLOCKS = re.compile(r"<(p|ul|ol)(?=[ >])")
+
+
+def rich_text(text: LocalText) -> Markup:
+    """An event's description, HTML sanitised when it was saved (``oicvet.richtext``).
+
+    English shown where a translation is missing is marked as English, block by block,
+    as the paragraphs of a plain text are.
+    """
+    if not text.lang:
+        return Markup(text.text)
+    marked = f' lang="{escape(text.lang)}" dir="ltr"'
+    return Markup(_BLOCKS.sub(lambda match: f"<{match.group(1)}{marked}", text.text))

@@ -6,6 +6,8 @@ indexed queries; a programme of a plugin that is not loaded does not exist.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from functools import lru_cache
@@ -36,9 +38,12 @@ from oicvet.extensions import db
 from oicvet.forms import CachedSelectField, Choices, Form, translated_choices
 from oicvet.i18n import country_name, current_language
 from oicvet.i18n import lazy_gettext as _l
-from oicvet.models import Event
+from oicvet.models import Event, EventFile
 from oicvet.plugins.registry import get_registry
+from oicvet.programmes.texts import shown, texts_of
+from oicvet.seo import unlisted
 from oicvet.statements import paginate, prepared
+from oicvet.uploads import send_upload
 from oicvet.urls import number_arg
 
 bp = Blueprint("programmes", __name__, url_prefix="/<lang:lang>")
@@ -64,18 +69,23 @@ def sector(key: str) -> ResponseReturnValue:
     # Only this sector's programmes are counted: the (programme, year) index holds the answer.
     statement = prepared("sector: event counts", lambda: (
         select(EVENTS.c.programme, func.count())
-        .where(EVENTS.c.programme.in_(bindparam("slugs", expanding=True)))
+        .where(EVENTS.c.programme.in_(bindparam("slugs", expanding=True)), EVENTS.c.published)
         .group_by(EVENTS.c.programme)
     ))
-    counts = dict(_rows(statement, slugs=[programme.slug for programme in plugin.programmes]))
-    return render_template(_template(f"{plugin.key}/sector.html", "sector.html"), sector=plugin, counts=counts)
+    slugs = [programme.slug for programme in plugin.programmes]
+    counts = dict(_rows(statement, slugs=slugs))
+    # Staff's summaries where they wrote one, for every programme in one query.
+    texts = texts_of(slugs)
+    programmes = [shown(programme, texts.get(programme.slug)) for programme in plugin.programmes]
+    return render_template(_template(f"{plugin.key}/sector.html", "sector.html"), sector=plugin, counts=counts,
+                           programmes=programmes)
 
 
 @bp.get("/programmes/<slug>/")
 def programme(slug: str) -> ResponseReturnValue:
     entry = get_registry().programme(slug) or abort(404)
     years_of = prepared("programme: years", lambda: (
-        select(EVENTS.c.year).where(EVENTS.c.programme == bindparam("slug"))
+        select(EVENTS.c.year).where(EVENTS.c.programme == bindparam("slug"), EVENTS.c.published)
         .group_by(EVENTS.c.year).order_by(EVENTS.c.year.desc())
     ))
     years = [year for (year,) in _rows(years_of, slug=slug)]
@@ -89,14 +99,15 @@ def programme(slug: str) -> ResponseReturnValue:
     if year is not None:
         events_of = prepared("programme: events", lambda: (
             select(*listed_columns())
-            .where(EVENTS.c.programme == bindparam("slug"), EVENTS.c.year == bindparam("year"))
+            .where(EVENTS.c.programme == bindparam("slug"), EVENTS.c.year == bindparam("year"), EVENTS.c.published)
             .order_by(EVENTS.c.start_date.is_(None), EVENTS.c.start_date, EVENTS.c.id)
         ))
         events = listed_events(events_of, {"slug": slug, "year": year})
     return render_template(
         _template(f"{entry.sector.key}/programme.html", "programme.html"),
         sector=entry.sector,
-        programme=entry.programme,
+        # The plugin's declaration, with staff's summary and text where they wrote one.
+        programme=shown(entry.programme, texts_of([slug]).get(slug)),
         years=years,
         year=year,
         events=events,
@@ -109,7 +120,50 @@ def event(event_id: int) -> ResponseReturnValue:
     item = db.session.execute(statement, {"id": event_id}).scalar_one_or_none() or abort(404)
     entry = get_registry().programme(item.programme)
     template = _template(f"{entry.sector.key}/event.html", "event.html") if entry else "event.html"
-    return render_template(template, event=item, entry=entry)
+    from oicvet.programmes.display import file_size, language_name, rich_text
+
+    return render_template(template, event=item, entry=entry, file_size=file_size, language_name=language_name,
+                           rich_text=rich_text)
+
+
+@bp.get("/events/<int:event_id>/files/<int:file_id>")
+@unlisted
+def event_file(event_id: int, file_id: int) -> ResponseReturnValue:
+    """A photo (shown inline) or a document (downloaded) of an event visitors see.
+
+    Staff who edit the event's sector also get those of an unpublished one, for the panel.
+    """
+    statement = prepared("event file", lambda: (
+        select(EventFile).join(Event).where(EventFile.id == bindparam("file"), Event.id == bindparam("event"),
+                                            visible())
+    ))
+    item = db.session.execute(statement, {"file": file_id, "event": event_id}).scalar_one_or_none()
+    if item is None:
+        item = _file_for_staff(event_id, file_id) or abort(404)
+    if item.kind == EventFile.PHOTO:
+        extension = item.stored_name.rsplit(".", 1)[-1]
+        return send_upload(item.stored_name, item.content_type, f"photo-{item.id}.{extension}", as_attachment=False)
+    return send_upload(item.stored_name, item.content_type, download_name(item.caption.get("en", "")),
+                       as_attachment=True)
+
+
+def _file_for_staff(event_id: int, file_id: int) -> EventFile | None:
+    """The file of any event, to a logged-in person who edits its sector; None to anyone else."""
+    from flask_login import current_user
+
+    if not current_user.is_authenticated:
+        return None
+    item = db.session.get(EventFile, file_id)
+    if item is None or item.event_id != event_id or not current_user.edits_sector(item.event.sector):
+        return None
+    return item
+
+
+def download_name(title: str, extension: str = "pdf") -> str:
+    """A file name made from a title, in plain ASCII: "Terms of reference" -> "Terms-of-reference.pdf"."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", ascii_title).strip("-")[:80].rstrip("-")
+    return f"{stem or 'document'}.{extension}"
 
 
 class ArchiveFilter(Form):
@@ -235,7 +289,7 @@ def _archive_filters(used: tuple[str, ...]) -> list[ColumnElement[bool]]:
 def summary() -> ResponseReturnValue:
     statement = prepared("summary: counts", lambda: (
         select(EVENTS.c.programme, EVENTS.c.year, func.count())
-        .where(EVENTS.c.programme.is_not(None))
+        .where(EVENTS.c.programme.is_not(None), EVENTS.c.published)
         .group_by(EVENTS.c.programme, EVENTS.c.year)
     ))
     counts: dict[str, int] = defaultdict(int)
