@@ -17,16 +17,24 @@ Which URLs are visited:
 
 Stylesheets, scripts, icons and images are fetched once each and kept as
 assets, so the gates can weigh them and check that they load.
+
+The staff panel is crawled the same way by a logged-in administrator
+(``crawl_panel``): it starts at ``/<lang>/admin/``, follows only links that
+stay under it (never the logout, which is a POST form anyway), and visits at
+most ``PANEL_PAGES_PER_VIEW`` pages of a view per language, since one event's
+or one account's page shows the same template as the next.
 """
 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urlencode, urljoin, urlsplit
 
 from flask import Flask
+from flask.testing import FlaskClient
 from werkzeug.exceptions import HTTPException
 
 from config import get_config
@@ -41,6 +49,8 @@ MAX_URLS = 3000
 REDIRECTS = (301, 302, 303, 307, 308)
 #: The test client's host: links to it are same-origin.
 LOCAL_HOSTS = ("", "localhost")
+#: Pages of one staff-panel view (one per event, account, message...) visited per language.
+PANEL_PAGES_PER_VIEW = 3
 
 
 class PageParser(HTMLParser):
@@ -235,20 +245,30 @@ def start_paths(app: Flask) -> tuple[str, ...]:
     return tuple(f"/{lang}/" for lang in app.config["LANGUAGES"])
 
 
-def crawl(app: Flask, starts: tuple[str, ...] | None = None, max_urls: int = MAX_URLS) -> Site:
-    """Follow every same-origin link from ``starts`` (default: every home page), as an anonymous visitor."""
+def crawl(app: Flask, starts: tuple[str, ...] | None = None, max_urls: int = MAX_URLS,
+          client: FlaskClient | None = None, within: Callable[[str], bool] | None = None,
+          per_view: int | None = None) -> Site:
+    """Follow every same-origin link from ``starts`` (default: every home page), as an anonymous visitor.
+
+    ``client`` crawls as someone else (a logged-in test client); ``within`` keeps the
+    crawl to the paths it accepts (assets are fetched wherever they are); ``per_view``
+    caps the distinct URLs visited per view and language.
+    """
     starts = starts or start_paths(app)
-    client = app.test_client()
+    client = client or app.test_client()
     pages: list[Page] = []
     assets: dict[str, Page] = {}
     broken: dict[str, tuple[int, str | None]] = {}
     redirects: dict[str, str] = {}
     seen: set[str] = set()
     variants: dict[tuple[str | None, str | None], int] = {}
+    per_view_seen: dict[tuple[str | None, str | None], int] = {}
     queue: deque[tuple[str, str | None, bool]] = deque((start, None, False) for start in starts)
 
     def enqueue(url: str | None, referrer: str, asset: bool = False) -> None:
         if url is None or url in seen:
+            return
+        if within is not None and not asset and not within(urlsplit(url).path):
             return
         seen.add(url)
         queue.append((url, referrer, asset))
@@ -265,6 +285,11 @@ def crawl(app: Flask, starts: tuple[str, ...] | None = None, max_urls: int = MAX
             if variants.get(key, 0) >= QUERY_VARIANTS:
                 continue
             variants[key] = variants.get(key, 0) + 1
+        if per_view is not None and not asset:
+            key = (endpoint or parts.path, lang)
+            if per_view_seen.get(key, 0) >= per_view:
+                continue
+            per_view_seen[key] = per_view_seen.get(key, 0) + 1
         response = client.get(url)
         if response.status_code in REDIRECTS:
             target = Page(url, response.status_code, "", b"").resolve(response.headers["Location"])
@@ -287,3 +312,24 @@ def crawl(app: Flask, starts: tuple[str, ...] | None = None, max_urls: int = MAX
         for asset_url in page.asset_urls():
             enqueue(asset_url, url, asset=True)
     return Site(pages, assets, broken, redirects)
+
+
+def panel_paths(app: Flask) -> tuple[str, ...]:
+    """The staff panel's home in each language the app serves."""
+    return tuple(f"/{lang}/admin/" for lang in app.config["LANGUAGES"])
+
+
+def in_panel(path: str) -> bool:
+    """A path of the staff panel (``/<lang>/admin/...``), never one that logs out."""
+    parts = path.split("/", 3)  # "", lang, "admin", rest
+    return len(parts) >= 3 and parts[2] == "admin" and "logout" not in path
+
+
+def crawl_panel(app: Flask, client: FlaskClient, first: tuple[str, ...] = (), max_urls: int = MAX_URLS) -> Site:
+    """The staff panel's pages, as the logged-in ``client`` reaches them by links from its home.
+
+    ``first``: panel pages to visit before any other (a record seeded for the gates),
+    so that the cap per view cannot leave them out.
+    """
+    return crawl(app, (*first, *panel_paths(app)), max_urls, client=client, within=in_panel,
+                 per_view=PANEL_PAGES_PER_VIEW)

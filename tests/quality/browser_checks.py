@@ -303,38 +303,74 @@ GATES = ("accessibility", "clean", "forms")
 
 
 def check_pages(browser: Browser, origin: str, pages: Sequence[Page],
-                screenshots: dict[str, Path] | None = None) -> dict[str, list[str]]:
+                screenshots: dict[str, Path] | None = None, cookies: Sequence[dict] = (),
+                staff: bool = False) -> dict[str, list[str]]:
     """Open each crawled page once and run every browser gate on it.
 
     A page with a POST form is opened once more per form, to send it empty
     and check the errors it shows.
     ``screenshots`` maps a page's URL to the file its screenshot goes to.
+    ``cookies`` go into the browser first (a logged-in session for the staff panel).
+    ``staff``: the pages are the staff panel's, whose forms change real records;
+    only a form that marks a field as required is sent, with its fields cleared
+    (see ``required_forms``), never a button that publishes or deletes.
     """
     screenshots = screenshots or {}
     results: dict[str, list[str]] = {gate: [] for gate in GATES}
     context = new_context(browser)
+    if cookies:
+        context.add_cookies(list(cookies))
     try:
         page = context.new_page()
         watch = Watch(page, origin)
         for item in pages:
             url = item.url
             results["clean"] += [f"{url}: {p}" for p in watch.open(url)]
+            if staff and urlsplit(page.url).path != urlsplit(url).path:
+                # The session did not hold: the gates would only check the login page.
+                results["accessibility"].append(f"{url}: the browser was sent to {page.url}")
+                continue
             found = axe_problems(page) + target_problems(page) + form_problems(page)
             if url in screenshots:
                 page.screenshot(path=str(screenshots[url]), full_page=True)
+            forms = required_forms(page) if staff else range(len(item.parsed.post_forms))
             found += keyboard_problems(page)
             results["accessibility"] += [f"{url}: {p}" for p in found]
-            for index in range(len(item.parsed.post_forms)):
+            for index in forms:
                 results["forms"] += [f"{url} (form {index + 1}, sent empty): {p}"
-                                     for p in _send_empty(page, watch, url, index)]
+                                     for p in _send_empty(page, watch, url, index, clear=staff)]
     finally:
         context.close()
     return results
 
 
-def _send_empty(page: BrowserPage, watch: Watch, url: str, index: int) -> list[str]:
+REQUIRED_FORMS_SCRIPT = """
+() => [...document.querySelectorAll("form[method=post i]")]
+  .map((form, index) => form.querySelector("[required], [aria-required=true]") ? index : -1)
+  .filter((index) => index >= 0)
+"""
+
+
+def required_forms(page: BrowserPage) -> list[int]:
+    """The POST forms of the loaded page that mark a field as required, by index."""
+    return page.evaluate(REQUIRED_FORMS_SCRIPT)
+
+
+CLEAR_SCRIPT = """
+(form) => {
+  form.noValidate = true;  // the server's errors are what is checked, not the browser's bubbles
+  for (const field of form.querySelectorAll("textarea, input")) {
+    if (!["hidden", "submit", "button", "reset", "image", "checkbox", "radio"].includes(field.type)) field.value = "";
+  }
+}
+"""
+
+
+def _send_empty(page: BrowserPage, watch: Watch, url: str, index: int, clear: bool = False) -> list[str]:
     watch.open(url)
     form = page.locator("form[method=post i]").nth(index)
+    if clear:  # a form that shows a record: empty what it shows first
+        form.evaluate(CLEAR_SCRIPT)
     text_fields = form.locator("input[type=text], input[type=email], input[type=password], "
                                "input:not([type]), textarea").count()
     invalid = submit_empty(page, index)

@@ -1,4 +1,5 @@
-"""One crawl of the site and one browser pass over it, shared by every gate."""
+"""One crawl of the site and one browser pass over it, shared by every gate; the same for the staff
+panel, crawled as a logged-in administrator."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.crawler import LANGUAGES, Site, crawl
+from tests.crawler import LANGUAGES, Page, Site, crawl, crawl_panel
 
 #: The pages photographed in each language, by view; the programme is one with events.
 SCREENSHOTS = {
@@ -46,3 +47,77 @@ def browser_report(browser, live_server, site, screenshot_dir) -> dict[str, list
     from tests.quality.browser_checks import check_pages
 
     return check_pages(browser, live_server, site.pages, screenshot_plan(site, screenshot_dir))
+
+
+# The staff panel, crawled and checked as a logged-in administrator --------------------------------
+
+@pytest.fixture(scope="session")
+def panel_seed(live_app) -> dict[str, object]:
+    """What the panel's pages show for the gates: an event with a photo and a document, an unread
+    message, a National Focal Point, an entry of the audit log and a partner waiting for review."""
+    from oicvet.accounts.models import Role
+    from oicvet.models import EventFile
+    from tests.panel_helpers import (
+        add_audit_entry,
+        add_event,
+        add_event_file,
+        add_focal_point,
+        add_message,
+        add_pending_partner,
+        create_account,
+    )
+
+    admin = create_account(live_app, Role.ADMINISTRATOR, name="Gate Administrator")
+    event = add_event(live_app, "Quality gate workshop on safety at work")
+    add_event_file(live_app, event, EventFile.PHOTO, stored=True)
+    add_event_file(live_app, event, EventFile.DOCUMENT, stored=True)
+    return {
+        "admin": admin.id,
+        "event": event,
+        "message": add_message(live_app, "A question for the quality gates"),
+        "focal_point": add_focal_point(live_app),
+        "entry": add_audit_entry(live_app, admin, event),
+        "partner": add_pending_partner(live_app, "Quality Gate Training Institute"),
+        "admin_email": admin.email,
+    }
+
+
+@pytest.fixture(scope="session")
+def panel_client(live_app, panel_seed):
+    """A test client of the live app, logged in as the seeded administrator."""
+    from tests.conftest import PASSWORD, log_in
+
+    client = live_app.test_client()
+    response = log_in(client, panel_seed["admin_email"], PASSWORD)
+    assert response.status_code in (302, 303), "the gates' administrator could not log in"
+    return client
+
+
+@pytest.fixture(scope="session")
+def panel_site(live_app, panel_client, panel_seed) -> Site:
+    # The seeded event first, so that the cap on pages per view keeps its photo and document in.
+    first = tuple(f"/{lang}/admin/events/{panel_seed['event']}/" for lang in LANGUAGES)
+    return crawl_panel(live_app, panel_client, first)
+
+
+def one_page_per_view(site: Site) -> list[Page]:
+    """The first page the crawl found of each view, in each language.
+
+    The browser pass opens these only: pages of one view share their template, and
+    a browser visit costs a second or more. The checks without a browser (valid
+    HTML, markup, structure, weight) still read every page crawled.
+    """
+    firsts: dict[tuple[str | None, str | None], Page] = {}
+    for page in site.pages:
+        firsts.setdefault((page.endpoint, page.lang), page)
+    return list(firsts.values())
+
+
+@pytest.fixture(scope="session")
+def panel_browser_report(browser, live_server, panel_site, panel_client) -> dict[str, list[str]]:
+    from tests.quality.browser_checks import check_pages
+
+    cookie = panel_client.get_cookie("session")
+    assert cookie is not None, "the administrator's client has no session cookie"
+    cookies = [{"name": cookie.key, "value": cookie.value, "url": live_server, "httpOnly": True, "sameSite": "Lax"}]
+    return check_pages(browser, live_server, one_page_per_view(panel_site), cookies=cookies, staff=True)
