@@ -371,3 +371,21 @@ def test_a_new_link_can_be_sent_until_the_person_logs_in(audit, app, outbox):
     assert submit(client, page, {}, action=f"/en/admin/accounts/{person_id}/welcome").status_code == 302
     assert len(outbox.messages(email)) == 2 and outbox.link(email).startswith("/en/account/welcome/")
     assert audit.entries("account", person_id)[-1].action == "welcome"
+
+
+def test_two_administrators_making_one_address_at_once_get_a_field_error(app, monkeypatch, outbox):
+    # The other administrator's account for the address is saved between the check and the save.
+    from oicvet.panel import accounts as panel_accounts
+
+    admin = create_account(app, Role.ADMINISTRATOR)
+    client, _ = logged_in(app, admin)
+    email = unique_email("race")
+    create_account(app, Role.PARTNER, email=email)
+    real_scalar = panel_accounts.db.session.scalar
+    monkeypatch.setattr(panel_accounts.db.session, "scalar",
+                        lambda statement, *args, **kwargs: None if "account.email" in str(statement)
+                        else real_scalar(statement, *args, **kwargs))
+    response = submit(client, "/en/admin/accounts/new", {"name": "Raced", "email": email, "language": "en",
+                                                        "administrator": "y"})
+    assert response.status_code == 200 and "An account already uses this address" in response.get_data(as_text=True)
+    assert outbox.messages(email) == []

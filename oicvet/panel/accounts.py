@@ -15,6 +15,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import exists, func, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from oicvet.accounts.admins import is_last_administrator
 from oicvet.accounts.models import Account, AccountRole, Role
@@ -38,6 +39,7 @@ PAGE_SIZE = 25
 #: The roles that come with a reviewed profile: they follow its review, not this page.
 PROFILE_ROLES = (Role.PARTNER, Role.TROP_MEMBER, Role.EXPERT)
 
+ADDRESS_TAKEN = _l("An account already uses this address: find it in the list to give it a staff role.")
 LAST_ADMIN = _l("This is the last enabled administrator: the site must keep one. Make another account an "
                 "administrator first.")
 
@@ -80,8 +82,7 @@ def new_account() -> ResponseReturnValue:
     if form.validate_on_submit():
         email = form.email.data.lower()
         if db.session.scalar(select(Account.id).where(Account.email == email)) is not None:
-            form.email.errors.append(_("An account already uses this address: find it in the list to give it "
-                                       "a staff role."))
+            form.email.errors.append(str(ADDRESS_TAKEN))
         else:
             person = Account(
                 name=form.name.data, email=email, language=form.language.data,
@@ -94,7 +95,12 @@ def new_account() -> ResponseReturnValue:
                     person.grant(role)
             person.set_edited_sectors(sorted(form.sectors.data or []))
             db.session.add(person)
-            db.session.flush()
+            try:
+                db.session.flush()  # its id, for the log; another administrator's same address fails here
+            except IntegrityError:
+                db.session.rollback()
+                form.email.errors.append(str(ADDRESS_TAKEN))
+                return render_template("panel/accounts/new.html", form=form, expired=False)
             record_change("account", person.id, "create", label=f"{person.name} <{person.email}>",
                           after={"name": person.name, "email": person.email, **_state(person)})
             db.session.commit()
