@@ -10,9 +10,8 @@ is stored. Only the tags below survive, links only to the web and to e-mail.
 from __future__ import annotations
 
 from collections.abc import Mapping
-
-import nh3
-from markdown_it import MarkdownIt
+from functools import cache
+from typing import Any
 
 from oicvet.i18n import lazy_gettext as _l
 
@@ -26,16 +25,25 @@ HOW_TO_WRITE = _l(
     "Write *emphasis*, **strong** and [the words of a link](https://www.example.org)."
 )
 
-# Markup an editor could type by chance (a line starting with "#", an indented line,
-# "<b>") stays plain text rather than becoming a heading, code or HTML.
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable(
-    ["blockquote", "code", "fence", "heading", "lheading", "hr", "html_block", "html_inline", "image", "backticks"]
-)
+@cache
+def _markdown() -> Any:
+    # Imported when first needed: only a save in the staff panel uses it, and it costs a
+    # tenth of a second and some memory to every process that starts.
+    from markdown_it import MarkdownIt
+
+    # Markup an editor could type by chance (a line starting with "#", an indented line,
+    # "<b>") stays plain text rather than becoming a heading, code or HTML.
+    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable(
+        ["blockquote", "code", "fence", "heading", "lheading", "hr", "html_block", "html_inline", "image",
+         "backticks"]
+    )
 
 
 def to_html(source: str) -> str:
     """``source`` as sanitised HTML, ready to store and show."""
-    rendered = _markdown.render(source.replace("\r\n", "\n"))
+    import nh3
+
+    rendered = _markdown().render(source.replace("\r\n", "\n"))
     return nh3.clean(
         rendered, tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,
         link_rel="noopener nofollow", strip_comments=True,

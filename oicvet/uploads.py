@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from flask import Flask, Response, current_app, send_file
-from PIL import Image, ImageOps, UnidentifiedImageError
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
 
 from oicvet.i18n import lazy_gettext as _l
+
+# Pillow and pypdf are imported by the functions that use them: only an upload needs them,
+# and every process that starts would otherwise pay for them in time and memory.
 
 #: Photos are re-encoded as the same type: these and no other.
 PHOTO_TYPES = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
@@ -79,6 +79,8 @@ def _save(data: bytes, extension: str) -> str:
 
 def store_photo(stream: IO[bytes], max_bytes: int, max_side: int = 1600) -> StoredFile:
     """Check, re-encode, scale down and keep a photo; raise :class:`UploadError` if it is not one."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     data = _read_capped(stream, max_bytes)
     try:
         with warnings.catch_warnings():
@@ -111,6 +113,9 @@ def store_photo(stream: IO[bytes], max_bytes: int, max_side: int = 1600) -> Stor
 
 def store_pdf(stream: IO[bytes], max_bytes: int) -> StoredFile:
     """Keep a PDF that a PDF library can open; raise :class:`UploadError` otherwise."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
     data = _read_capped(stream, max_bytes)
     # A PDF starts with its header (within the first kilobyte, by the standard).
     if b"%PDF-" not in data[:1024]:
