@@ -21,9 +21,12 @@ class Event(Translated, db.Model):
     """An activity of a programme (or of OIC-VET itself, when ``programme`` is empty)."""
 
     __tablename__ = "event"
+    # Each index ends with what decides whether visitors see an event (its programme, published),
+    # so that counts and lists filter on the index alone, without reading every row.
     __table_args__ = (
-        Index("ix_event_programme_year", "programme", "year"),
-        Index("ix_event_year_start", "year", "start_date"),
+        Index("ix_event_programme_year", "programme", "year", "published"),
+        Index("ix_event_year_start", "year", "start_date", "programme", "published"),
+        Index("ix_event_country", "country", "programme", "published"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -45,7 +48,7 @@ class Event(Translated, db.Model):
     start_date: Mapped[date | None] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
     city: Mapped[dict[str, str] | None] = translated_column()
-    country: Mapped[str | None] = mapped_column(String(2), index=True)
+    country: Mapped[str | None] = mapped_column(String(2))
     is_virtual: Mapped[bool] = mapped_column(Boolean, default=False)
     participants: Mapped[int | None] = mapped_column(Integer)
     countries_count: Mapped[int | None] = mapped_column(Integer)

@@ -16,6 +16,14 @@ branch_labels = None
 depends_on = None
 
 
+#: The event indexes before this migration, and after it.
+EVENT_INDEXES = {
+    'ix_event_programme_year': (['programme', 'year'], ['programme', 'year', 'published']),
+    'ix_event_year_start': (['year', 'start_date'], ['year', 'start_date', 'programme', 'published']),
+    'ix_event_country': (['country'], ['country', 'programme', 'published']),
+}
+
+
 def _json():
     # A field without text is SQL NULL, not the JSON value null.
     return sa.JSON(none_as_null=True).with_variant(
@@ -27,6 +35,11 @@ def upgrade():
         batch_op.add_column(sa.Column('body_html', _json(), nullable=True))
         batch_op.add_column(sa.Column('published', sa.Boolean(), server_default=sa.true(), nullable=False))
         batch_op.add_column(sa.Column('version', sa.Integer(), server_default='1', nullable=False))
+    # What decides whether visitors see an event ends each index, so that lists and counts
+    # filter on the index alone.
+    for name, (_before, after) in EVENT_INDEXES.items():
+        op.drop_index(name, table_name='event')
+        op.create_index(name, 'event', after)
     with op.batch_alter_table('focal_point', schema=None, recreate='never') as batch_op:
         batch_op.add_column(sa.Column('version', sa.Integer(), server_default='1', nullable=False))
     with op.batch_alter_table('contact_message', schema=None, recreate='never') as batch_op:
@@ -100,6 +113,9 @@ def downgrade():
         batch_op.drop_column('read_at')
     with op.batch_alter_table('focal_point', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('version')
+    for name, (before, _after) in EVENT_INDEXES.items():
+        op.drop_index(name, table_name='event')
+        op.create_index(name, 'event', before)
     with op.batch_alter_table('event', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('version')
         batch_op.drop_column('published')
