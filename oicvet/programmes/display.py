@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+from babel.numbers import format_decimal
 from flask_babel import gettext
 from markupsafe import Markup, escape
 
 from oicvet.content import LocalText
 from oicvet.events import ListedEvent
-from oicvet.i18n import country_name, date_range, number
+from oicvet.i18n import FORMAT_LOCALES, babel_locale, country_name, current_language, date_range, number
 from oicvet.i18n import markup_gettext as _
 from oicvet.models import Event
 from oicvet.plugins import SectorPlugin
@@ -96,10 +97,6 @@ def summary_rows(sector: SectorPlugin, counts: Mapping[str, int], years: Mapping
 
 def file_size(size: int, language: str | None = None) -> str:
     """A file's size as a person reads it, in the page's language: ``350 KB``, ``1.2 MB``."""
-    from babel.numbers import format_decimal
-
-    from oicvet.i18n import FORMAT_LOCALES, current_language
-
     language = language or current_language()
     if size < 1024 * 1024:
         return gettext("%(size)s KB", size=number(max(1, round(size / 1024)), language))
@@ -110,8 +107,6 @@ def file_size(size: int, language: str | None = None) -> str:
 
 def language_name(code: str | None, language: str | None = None) -> str:
     """A language's name in the page's language (a document's language: "English", "anglais")."""
-    from oicvet.i18n import babel_locale, current_language
-
     if not code:
         return ""
     return babel_locale(language or current_language()).languages.get(code, code)
