@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from oicvet.accounts.models import Account, Role
@@ -17,6 +17,7 @@ from oicvet.audit import AuditEntry
 from oicvet.extensions import db as _db
 from oicvet.models import Event
 from tests.conftest import PASSWORD, csrf_token, log_in
+from tests.panel_helpers import pdf_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 LABOUR = "occupational-safety-and-health-capacity-building"
@@ -388,14 +389,6 @@ def png(width: int = 40, height: int = 30, exif: bool = False, kind: str = "PNG"
     return buffer.getvalue()
 
 
-def pdf() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=200, height=200)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
 def upload_folder(app) -> Path:
     return Path(app.config["UPLOAD_FOLDER"])
 
@@ -466,7 +459,7 @@ def test_a_file_that_is_not_a_pdf_is_refused(app, editor, case):
 def test_a_document_over_ten_megabytes_is_refused(app, editor):
     event_id, _title = create(editor)
     before = files_on_disk(app)
-    response = send_document(editor, event_id, pdf() + b"%" * (10 * 1024 * 1024))
+    response = send_document(editor, event_id, pdf_bytes() + b"%" * (10 * 1024 * 1024))
     assert response.status_code == 400 and "The file is larger than 10 MB." in response.get_data(as_text=True)
     assert files_on_disk(app) == before
 
@@ -540,7 +533,7 @@ def test_a_small_png_is_kept_as_a_png(app, editor):
 
 def test_a_real_pdf_is_kept_and_downloaded_as_an_attachment(app, editor, visitor):
     event_id, _title = create(editor, publish="y")
-    content = pdf()
+    content = pdf_bytes()
     assert PdfReader(io.BytesIO(content)).pages
     response = send_document(editor, event_id, content, "My File.exe.pdf", title="Terms of référence: draft")
     assert response.status_code == 302
@@ -565,7 +558,7 @@ def test_a_real_pdf_is_kept_and_downloaded_as_an_attachment(app, editor, visitor
 def test_the_files_of_an_unpublished_event_are_for_its_editors_only(app, editor, admin, make_account):
     event_id, _title = create(editor)
     send_photo(editor, event_id, png())
-    send_document(editor, event_id, pdf())
+    send_document(editor, event_id, pdf_bytes())
     photo, document = sorted(stored_event(app, event_id).files, key=lambda item: item.kind != "photo")
     visitor = app.test_client()
     for item in (photo, document):

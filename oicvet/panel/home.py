@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, render_template
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from oicvet.extensions import db
@@ -23,7 +24,5 @@ def home() -> ResponseReturnValue:
     if is_admin():
         unread = db.session.scalar(select(func.count()).select_from(ContactMessage).where(
             ContactMessage.read_at.is_(None)))
-    from flask_login import current_user
-
     queues = [kind for kind in kinds_of(current_app) if current_user.has_role(*kind.reviewer_roles)]
     return render_template("panel/home.html", sections=visible_sections(), unread=unread, queues=queues)
