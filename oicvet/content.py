@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from markupsafe import Markup, escape
 from sqlalchemy import JSON
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
@@ -19,7 +20,7 @@ from sqlalchemy.ext.mutable import MutableDict
 from sqlalchemy.orm import MappedColumn, mapped_column
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-from oicvet.i18n import DEFAULT_LANGUAGE, current_language
+from oicvet.i18n import DEFAULT_LANGUAGE, babel_locale, current_language, languages
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,11 @@ class LocalText:
 
     def __bool__(self) -> bool:
         return bool(self.text)
+
+    @property
+    def direction(self) -> str:
+        """The direction of the fallback's language, for its ``dir`` attribute."""
+        return babel_locale(self.lang).text_direction if self.lang else "auto"
 
 
 def clean_texts(values: Mapping[str, Any] | None) -> dict[str, str]:
@@ -56,6 +62,30 @@ def local_text(values: Mapping[str, str] | None, language: str | None = None) ->
         return LocalText(text)
     fallback = values.get(DEFAULT_LANGUAGE) or ""
     return LocalText(fallback, DEFAULT_LANGUAGE if fallback and language != DEFAULT_LANGUAGE else None)
+
+
+def local_html(text: LocalText) -> Markup:
+    """Text from the database as HTML; one shown where the page's language has none is marked with its
+    language (the ``local`` macro, for lists made in Python)."""
+    if text.lang:
+        return Markup(f'<span lang="{escape(text.lang)}" dir="{text.direction}">{escape(text.text)}</span>')
+    return escape(text.text)
+
+
+def local_text_any(values: Mapping[str, str] | None, language: str | None = None) -> LocalText:
+    """Like ``local_text``, for a text that may exist in any language, English included or not.
+
+    The page's language first, then English, then the first served language that
+    has it; a fallback is marked with its own language.
+    """
+    language = language or current_language()
+    values = values or {}
+    if text := values.get(language):
+        return LocalText(text)
+    for other in (DEFAULT_LANGUAGE, *languages()):
+        if text := values.get(other):
+            return LocalText(text, other)
+    return LocalText("")
 
 
 class TranslatedText(TypeDecorator):

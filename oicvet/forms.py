@@ -19,16 +19,19 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TextAreaField,
+    URLField,
     ValidationError,
     widgets,
 )
 from wtforms.fields.choices import Choice
 from wtforms.fields.core import Label
 from wtforms.i18n import messages_path
+from wtforms.validators import URL, DataRequired, Length, Optional, Regexp
 from wtforms.widgets.core import clean_key
 
 from oicvet.extensions import csrf
-from oicvet.i18n import current_language, current_translations
+from oicvet.i18n import DEFAULT_LANGUAGE, current_language, current_translations, languages
+from oicvet.i18n import lazy_gettext as _l
 
 #: ``(value, label)`` pairs in one language, as plain text: hashable, so their HTML can be kept.
 Choices = tuple[tuple[str, str], ...]
@@ -287,3 +290,102 @@ class CachedSelectField(SelectField):
         if self.data not in choice_values(self.choices):
             raise ValidationError(self.invalid_choice_message or self.gettext(_NOT_A_CHOICE))
         return None
+
+
+ENGLISH_REQUIRED = _l("Write the English text: the other languages show it where theirs is missing.")
+
+
+
+class TranslatedField(Field):
+    """One text in each served language: ``data`` is ``{language: text}``, empty texts left out.
+
+    The browser sends ``<name>-<language>``; English is required when ``required``
+    is set, since every other language falls back to it. ``multiline`` makes
+    each language a textarea (tabs and line breaks kept).
+    """
+
+    def __init__(self, label: Any = None, validators: Any = None, *, required: bool = False,
+                 any_language: Any = None, max_length: int = 300, multiline: bool = False,
+                 **kwargs: Any) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.required = required
+        #: The message when no language has a text: set, it asks for one text in any language
+        #: (the others then fall back to it), rather than English.
+        self.any_language = any_language
+        self.max_length = max_length
+        self.multiline = multiline
+        if required:
+            self.flags.required = True
+
+    def process(self, formdata: Any, data: Any = None, extra_filters: Any = None) -> None:
+        self.process_errors = []
+        clean = drop_control_in_text if self.multiline else drop_control
+        if formdata is not None and any(f"{self.name}-{code}" in formdata for code in languages()):
+            texts = {code: clean(formdata.get(f"{self.name}-{code}", "")) for code in languages()}
+            self.data = {code: text.strip() for code, text in texts.items() if text and text.strip()}
+            self.raw_data = [self.data]
+        else:
+            if data is None and self.default is not None:
+                data = self.default() if callable(self.default) else self.default
+            self.data = {str(code): str(text) for code, text in (data or {}).items() if text}
+
+    def pre_validate(self, form: Any) -> None:
+        if self.required and not self.data.get(DEFAULT_LANGUAGE):
+            raise ValidationError(str(ENGLISH_REQUIRED))
+        if self.any_language is not None and not self.data:
+            raise ValidationError(str(self.any_language))
+        for text in self.data.values():
+            if len(text) > self.max_length:
+                raise ValidationError(
+                    str(_l("Each language's text may be at most %(max)s characters long.", max=self.max_length))
+                )
+
+    def text(self, language: str) -> str:
+        """The text in ``language``, for the form's input."""
+        return (self.data or {}).get(language, "")
+
+
+def single_line(value: Any) -> Any:
+    """Line breaks and runs of spaces have no place in a name (nor in a mail subject)."""
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+def single_line_text(label: Any, required: Any, maximum: int, too_long: Any, **kwargs: Any) -> StringField:
+    """A one-line text field; ``required`` is the message when it is empty (None: optional)."""
+    validators: list[Any] = [DataRequired(required)] if required else [Optional()]
+    validators.append(Length(max=maximum, message=too_long))
+    return StringField(label, validators=validators, filters=[single_line], **kwargs)
+
+
+def website_field(label: Any, maximum: int = 200) -> URLField:
+    """A web address (http or https); one typed without its scheme gets ``https://``."""
+    message = _l("Please enter a web address, such as https://www.example.org.")
+    return URLField(
+        label,
+        validators=[
+            Optional(),
+            URL(require_tld=True, message=message),
+            Regexp(r"^https?://", re.IGNORECASE, message),
+            Length(max=maximum, message=_l("Please enter a shorter web address.")),
+        ],
+        filters=[with_scheme],
+    )
+
+
+def phone_field(label: Any) -> StringField:
+    return StringField(
+        label,
+        validators=[
+            Optional(),
+            Regexp(
+                r"^\+?[0-9][0-9 ().-]{4,38}$",
+                message=_l("Please enter a telephone number with digits only, such as +90 312 468 61 72."),
+            ),
+        ],
+        filters=[strip],
+    )
+
+
+def with_first_choice(name: str, label: Any, choices: Choices) -> Choices:
+    """``choices`` after an empty choice ("Choose…", "All"), the whole kept once per language under ``name``."""
+    return translated_choices(name, lambda: [("", label), *choices])

@@ -15,7 +15,7 @@ from flask import Flask, current_app, request, url_for
 from flask.globals import _cv_app, _cv_request
 from markupsafe import Markup
 
-from oicvet.i18n import current_language, current_translations
+from oicvet.i18n import babel_locale, current_language, current_translations
 from oicvet.plugins.registry import get_registry
 
 #: Links kept by the templates' ``url_for`` (each a few short strings); past it, they are made anew.
@@ -80,8 +80,13 @@ def init_app(app: Flask) -> None:
             url = assets[key] = url_for("static", filename=filename, v=digest)
         return url
 
+    # Each served language's code, name and direction, for the inputs of a text in every language.
+    served = app.extensions["oicvet.languages"]
+    languages = tuple((code, served.names[code], babel_locale(code).text_direction) for code in served.codes)
+
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
+        served_languages=lambda: languages,
         asset_url=asset_url,
         once=once,
         url_for=link,

@@ -5,22 +5,25 @@ from __future__ import annotations
 from typing import Any
 
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from oicvet.accounts.passwords import MAX_LENGTH, MIN_LENGTH, is_common
 from oicvet.forms import Form
 from oicvet.i18n import lazy_gettext as _l
 
 
-def email_field(label: Any = None) -> EmailField:
+def email_field(label: Any = None, required: bool = True, **kwargs: Any) -> EmailField:
+    """An e-mail address; ``required=False`` for one that may be left empty (the empty value is "")."""
+    presence = DataRequired(_l("Please enter your e-mail address.")) if required else Optional()
     return EmailField(
         label or _l("E-mail address"),
         validators=[
-            DataRequired(_l("Please enter your e-mail address.")),
+            presence,
             Email(_l("Please enter a valid e-mail address, such as name@example.org.")),
             Length(max=254, message=_l("Please enter a shorter e-mail address.")),
         ],
         filters=[lambda value: value.strip() if value else value],
+        **kwargs,
     )
 
 

@@ -10,10 +10,9 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, StringField, ValidationError
 from wtforms.validators import Optional
 
-from oicvet.forms import CachedSelectField, Choices, Form, choice_values, translated_choices
+from oicvet.forms import CachedSelectField, Choices, Form, TranslatedField, choice_values, translated_choices
 from oicvet.i18n import babel_locale, country_name, languages
 from oicvet.i18n import lazy_gettext as _l
-from oicvet.panel.fields import TranslatedField
 from oicvet.plugins import EVENT_KINDS
 from oicvet.search.folding import fold
 

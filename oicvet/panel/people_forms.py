@@ -18,6 +18,7 @@ from oicvet.forms import (
     Choices,
     Form,
     TextInput,
+    TranslatedField,
     choice_values,
     strip,
     translated_choices,
@@ -25,7 +26,6 @@ from oicvet.forms import (
 )
 from oicvet.i18n import language_names, languages
 from oicvet.i18n import lazy_gettext as _l
-from oicvet.panel.fields import TranslatedField
 
 #: A search typed into the account list is cut to this length.
 QUERY_MAX = 100

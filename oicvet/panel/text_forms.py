@@ -5,9 +5,8 @@ from __future__ import annotations
 from wtforms import HiddenField, IntegerField
 from wtforms.validators import NumberRange, Optional
 
-from oicvet.forms import CachedSelectField, Form
+from oicvet.forms import CachedSelectField, Form, TranslatedField
 from oicvet.i18n import lazy_gettext as _l
-from oicvet.panel.fields import TranslatedField
 
 #: Longest summary and text, per language: a summary is a sentence or two, a text a few pages.
 SUMMARY_MAX = 600

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from wtforms import (
@@ -11,9 +10,8 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TextAreaField,
-    URLField,
 )
-from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from oicvet.accounts.forms import email_field, new_password_fields
 from oicvet.choices import member_state_choices, sector_choices
@@ -25,9 +23,12 @@ from oicvet.forms import (
     Form,
     TextInput,
     choice_values,
+    phone_field,
+    single_line_text,
     strip,
     translated_choices,
-    with_scheme,
+    website_field,
+    with_first_choice,
 )
 from oicvet.i18n import lazy_gettext as _l
 from oicvet.partners.models import ORGANISATION_TYPES
@@ -42,34 +43,18 @@ PROFILE_FIELDS = (
 )
 
 
-def _single_line(value: Any) -> Any:
-    # Line breaks and runs of spaces have no place in a name (nor in a mail subject).
-    return " ".join(value.split()) if isinstance(value, str) else value
-
-
-def text(label: Any, required: Any, maximum: int, too_long: Any, **kwargs: Any) -> StringField:
-    validators = [DataRequired(required)] if required else [Optional()]
-    validators.append(Length(max=maximum, message=too_long))
-    return StringField(label, validators=validators, filters=[_single_line], **kwargs)
-
-
 def type_choices() -> Choices:
     return translated_choices("organisation types", ORGANISATION_TYPES.items)
 
 
-def _with_first(name: str, label: Any, choices: Choices) -> Choices:
-    """``choices`` after an empty choice ("Choose…", "All"), the whole kept once per language."""
-    return translated_choices(name, lambda: [("", label), *choices])
-
-
 class PartnerForm(Form):
-    name = text(
+    name = single_line_text(
         _l("Organisation name"),
         _l("Please enter the name of your organisation."),
         200,
         _l("Please keep the name under 200 characters."),
     )
-    acronym = text(_l("Acronym"), None, 30, _l("Please keep the acronym under 30 characters."))
+    acronym = single_line_text(_l("Acronym"), None, 30, _l("Please keep the acronym under 30 characters."))
     organisation_type = CachedSelectField(
         _l("Type of organisation"),
         validators=[DataRequired(_l("Please choose the type of your organisation."))],
@@ -78,18 +63,9 @@ class PartnerForm(Form):
     country = CachedSelectField(
         _l("Country"), validators=[DataRequired(_l("Please choose your country."))], validate_choice=False
     )
-    city = text(_l("City"), _l("Please enter your city."), 100, _l("Please keep the city under 100 characters."))
-    address = text(_l("Address"), None, 300, _l("Please keep the address under 300 characters."))
-    website = URLField(
-        _l("Website"),
-        validators=[
-            Optional(),
-            URL(require_tld=True, message=_l("Please enter a web address, such as https://www.example.org.")),
-            Regexp(r"^https?://", re.IGNORECASE, _l("Please enter a web address, such as https://www.example.org.")),
-            Length(max=200, message=_l("Please enter a shorter web address.")),
-        ],
-        filters=[with_scheme],
-    )
+    city = single_line_text(_l("City"), _l("Please enter your city."), 100, _l("Please keep the city under 100 characters."))
+    address = single_line_text(_l("Address"), None, 300, _l("Please keep the address under 300 characters."))
+    website = website_field(_l("Website"))
     sectors = CheckboxGroup(
         _l("Sectors of interest"),
         validators=[DataRequired(_l("Please choose at least one sector."))],
@@ -113,28 +89,18 @@ class PartnerForm(Form):
         filters=[strip],
         description=_l("Up to %(max)d characters.", max=DESCRIPTION_MAX),
     )
-    contact_name = text(
+    contact_name = single_line_text(
         _l("Contact person"), _l("Please enter the name of the contact person."), 120,
         _l("Please keep the name under 120 characters."),
     )
-    contact_position = text(_l("Position"), None, 120, _l("Please keep the position under 120 characters."))
-    phone = StringField(
-        _l("Telephone"),
-        validators=[
-            Optional(),
-            Regexp(
-                r"^\+?[0-9][0-9 ().-]{4,38}$",
-                message=_l("Please enter a telephone number with digits only, such as +90 312 468 61 72."),
-            ),
-        ],
-        filters=[strip],
-    )
+    contact_position = single_line_text(_l("Position"), None, 120, _l("Please keep the position under 120 characters."))
+    phone = phone_field(_l("Telephone"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choose = _l("Choose…")
-        self.organisation_type.choices = _with_first("choose: organisation types", choose, type_choices())
-        self.country.choices = _with_first("choose: countries", choose, member_state_choices())
+        self.organisation_type.choices = with_first_choice("choose: organisation types", choose, type_choices())
+        self.country.choices = with_first_choice("choose: countries", choose, member_state_choices())
         self.sectors.choices = sector_choices()
 
     # Choices are checked here, so that a tampered value gets a translated message.
@@ -175,9 +141,9 @@ class SearchForm(Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         everything = _l("All")
-        self.country.choices = _with_first("all: countries", everything, member_state_choices())
-        self.sector.choices = _with_first("all: sectors", everything, sector_choices())
-        self.type.choices = _with_first("all: organisation types", everything, type_choices())
+        self.country.choices = with_first_choice("all: countries", everything, member_state_choices())
+        self.sector.choices = with_first_choice("all: sectors", everything, sector_choices())
+        self.type.choices = with_first_choice("all: organisation types", everything, type_choices())
 
     def value(self, name: str) -> str:
         """A filter's value, or "" when it is not one of its choices (a stale or edited URL)."""

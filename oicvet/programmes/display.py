@@ -15,7 +15,7 @@ from babel.numbers import format_decimal
 from flask_babel import gettext
 from markupsafe import Markup, escape
 
-from oicvet.content import LocalText
+from oicvet.content import LocalText, local_html
 from oicvet.events import ListedEvent
 from oicvet.i18n import FORMAT_LOCALES, babel_locale, country_name, current_language, date_range, number
 from oicvet.i18n import markup_gettext as _
@@ -23,13 +23,6 @@ from oicvet.models import Event
 from oicvet.plugins import SectorPlugin
 from oicvet.plugins.registry import get_registry
 from oicvet.templating import link
-
-
-def local_html(text: LocalText) -> Markup:
-    """Text from the database; English shown where a translation is missing is marked as English."""
-    if text.lang:
-        return Markup(f'<span lang="{escape(text.lang)}" dir="ltr">{escape(text.text)}</span>')
-    return escape(text.text)
 
 
 def event_venue(event: Event | ListedEvent) -> Markup:
