@@ -3,7 +3,9 @@ accounts and roles, the National Focal Points, the Committee's meetings, the Con
 inbox, and read the audit log of every change made here.
 
 Each part is a module that adds its views to the one ``panel`` blueprint; the
-parts are listed in ``SECTIONS``, in the order the panel's menu shows them.
+parts are listed in ``SECTIONS``, in the order the panel's menu shows them. Another
+feature with staff pages of its own (TROP's training opportunities) adds its
+section with ``add_section`` from its ``init_app``.
 """
 
 from __future__ import annotations
@@ -11,12 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 
 from oicvet.accounts import add_account_link
 from oicvet.accounts.models import Role
 from oicvet.audit import add_actions, add_record_kinds
-from oicvet.i18n import babel_locale
 from oicvet.i18n import lazy_gettext as _l
 
 
@@ -67,22 +68,32 @@ ACTIONS = {
 }
 
 
+_SECTIONS = "oicvet.panel_sections"
+
+
+def add_section(app: Flask, order: int, section: Section) -> None:
+    """Show ``section`` in the panel's menu and on its home, at ``order`` (the panel's own: 10 to 70)."""
+    sections = app.extensions.setdefault(_SECTIONS, [])
+    sections.append((order, section))
+    sections.sort(key=lambda pair: pair[0])
+
+
 def init_app(app: Flask) -> None:
     from oicvet.panel import accounts, audit_log, events, focal_points, home, inbox, programmes  # noqa: F401
     from oicvet.panel.blueprint import bp
 
     app.register_blueprint(bp)
+    for order, section in enumerate(SECTIONS, start=1):
+        add_section(app, order * 10, section)
     add_record_kinds(app, RECORD_KINDS)
     add_actions(app, ACTIONS)
     add_account_link(app, 50, _l("Staff panel"), "panel.home", Role.ADMINISTRATOR, Role.SECTOR_EDITOR)
-    # Each served language's name and direction, for the inputs of a text in every language.
-    served = app.extensions["oicvet.languages"]
-    inputs = tuple((code, served.names[code], babel_locale(code).text_direction) for code in served.codes)
-    app.jinja_env.globals.update(panel_languages=lambda: inputs, panel_sections=visible_sections)
+    app.jinja_env.globals.update(panel_sections=visible_sections)
 
 
 def visible_sections() -> list[Section]:
     from oicvet.panel.access import is_admin
 
     admin = is_admin()
-    return [section for section in SECTIONS if admin or not section.admins_only]
+    sections = current_app.extensions.get(_SECTIONS, [])
+    return [section for _order, section in sections if admin or not section.admins_only]

@@ -80,7 +80,8 @@ class ProfileKind:
     form: type[Form]
     #: The fields of ``form`` that are the profile (registration adds an account to them).
     fields: tuple[str, ...]
-    #: Granted to the account made at registration.
+    #: The role the kind gives its accounts: at registration, or, with ``role_on_approval``,
+    #: when staff approve the profile (and taken back when they reject it).
     role: Role
     #: The field of the registration form that names the account (its person).
     account_name_field: str
@@ -93,6 +94,8 @@ class ProfileKind:
     owner_links: Callable[[Any, str], dict[str, str]]
     #: Who reviews, and is told what waits.
     reviewer_roles: tuple[Role, ...] = (Role.ADMINISTRATOR,)
+    #: The role means "approved" (a TROP member), rather than "registered" (a partner).
+    role_on_approval: bool = False
 
     @property
     def review_blueprint(self) -> str:

@@ -5,7 +5,8 @@ status and stamps the time, commits, and then sends its e-mail: approval and
 rejection to the owner, confirmation and resubmission to the reviewers.
 ``move`` does the part within a transaction, for a caller that commits
 itself (the account's confirmation of its address); it is the one place where
-a profile's status changes.
+a profile's status changes, and where a kind whose role means "approved"
+gives and takes back that role.
 """
 
 from __future__ import annotations
@@ -13,12 +14,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
+from blinker import Namespace
+from flask import current_app
+
 from oicvet.extensions import db
 from oicvet.models import utcnow
 from oicvet.profiles import notify
 from oicvet.profiles.kinds import kind_of
 from oicvet.profiles.models import ReviewedProfile
 from oicvet.profiles.status import RULES, Status, Transition
+
+_signals = Namespace()
+#: Sent by ``move`` (sender: the app; ``profile``, ``transition``), within the transaction that moves the
+#: profile: what a feature keeps in step with a profile's status (TROP unpublishes the opportunities of
+#: an institution that is no longer approved) changes in that same transaction.
+profile_moved = _signals.signal("profile-moved")
 
 
 class NotAllowed(Exception):
@@ -37,12 +47,17 @@ def move(profile: ReviewedProfile, transition: Transition, reason: str = "") -> 
         raise ValueError("a rejection needs its reason: the owner is told")
     kind = kind_of(profile)
     profile.status = RULES[transition].target
+    profile_moved.send(current_app._get_current_object(), profile=profile, transition=transition)
     match transition:
         case Transition.APPROVE:
+            if kind.role_on_approval:
+                profile.account.grant(kind.role)
             profile.rejection_reason = ""
             profile.reviewed_at = utcnow()
             return partial(notify.tell_owner, kind, profile, kind.mails.approved)
         case Transition.REJECT:
+            if kind.role_on_approval:
+                profile.account.revoke(kind.role)
             profile.rejection_reason = reason
             profile.reviewed_at = utcnow()
             return partial(notify.tell_owner, kind, profile, kind.mails.rejected)

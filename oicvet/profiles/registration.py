@@ -1,4 +1,5 @@
-"""Registration: an account and its profile of a kind, in one step.
+"""Registration: an account and its profile of a kind, in one step; or a profile for an account
+that has one already (a partner who applies to TROP).
 
 A known address gets the same answer and takes as long as a new one; only
 its owner learns, by e-mail, that it is registered already.
@@ -14,9 +15,11 @@ from oicvet.accounts.views import find_account, send_confirmation
 from oicvet.extensions import db
 from oicvet.forms import Form
 from oicvet.i18n import current_language
-from oicvet.profiles import moderation
+from oicvet.profiles import lifecycle, moderation
 from oicvet.profiles.kinds import ProfileKind
+from oicvet.profiles.models import ReviewedProfile
 from oicvet.profiles.notify import tell_already_registered
+from oicvet.profiles.status import Status, Transition
 
 
 def register(kind: ProfileKind, form: Form) -> None:
@@ -37,7 +40,8 @@ def register(kind: ProfileKind, form: Form) -> None:
         password_hash=password_hash,
         language=current_language(),
     )
-    account.grant(kind.role)
+    if not kind.role_on_approval:
+        account.grant(kind.role)
     profile = kind.model(account=account)
     moderation.apply_values(profile, moderation.form_values(form, kind.fields))
     db.session.add_all([account, profile])
@@ -53,3 +57,26 @@ def register(kind: ProfileKind, form: Form) -> None:
         tell_already_registered(kind, existing)
         return
     send_confirmation(account)  # a failure is logged; the registration stays
+
+
+def add_profile(kind: ProfileKind, form: Form, account: Account) -> ReviewedProfile | None:
+    """Give ``account`` a profile of ``kind`` from a valid ``form`` of the kind's fields.
+
+    A confirmed address needs no second confirmation: the profile waits for staff
+    at once, and they are told. Returns None when the account has such a profile
+    already (two submissions at the same moment: the first one counts).
+    """
+    if not kind.role_on_approval:
+        account.grant(kind.role)
+    profile = kind.model(account=account, status=Status.UNCONFIRMED)
+    moderation.apply_values(profile, moderation.form_values(form, kind.fields))
+    db.session.add(profile)
+    tell_reviewers = lifecycle.move(profile, Transition.CONFIRM) if profile.may(Transition.CONFIRM) else None
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return None
+    if tell_reviewers is not None:
+        tell_reviewers()
+    return profile
