@@ -139,6 +139,7 @@ class Config:
     SEND_FILE_MAX_AGE_DEFAULT = 365 * 24 * 3600
     ARCHIVE_PAGE_SIZE = 20
     PARTNER_PAGE_SIZE = 20
+    TROP_PAGE_SIZE = 20
     HSTS = False
 
 

@@ -32,8 +32,8 @@ from sqlalchemy.orm import Session
 from werkzeug.http import parse_cookie
 from werkzeug.sansio.utils import host_is_trusted
 
-#: Pages, the sitemap and robots.txt; static files carry their own long lifetime.
-CACHEABLE_TYPES = {"text/html", "application/xml", "text/plain"}
+#: Pages, the sitemap and robots.txt, calendars and feeds; static files carry their own long lifetime.
+CACHEABLE_TYPES = {"text/html", "application/xml", "text/plain", "text/calendar", "application/atom+xml"}
 #: Larger answers are not kept in memory.
 MAX_BODY = 512 * 1024
 LANGUAGE_COOKIE = "lang"

@@ -333,3 +333,15 @@ def crawl_panel(app: Flask, client: FlaskClient, first: tuple[str, ...] = (), ma
     """
     return crawl(app, (*first, *panel_paths(app)), max_urls, client=client, within=in_panel,
                  per_view=PANEL_PAGES_PER_VIEW)
+
+
+def in_management_panel(path: str) -> bool:
+    """A path of TROP's Management Panel (``/<lang>/trop/manage/...``)."""
+    parts = path.split("/", 4)  # "", lang, "trop", "manage", rest
+    return len(parts) >= 4 and parts[2] == "trop" and parts[3] == "manage"
+
+
+def crawl_management_panel(app: Flask, client: FlaskClient, max_urls: int = MAX_URLS) -> Site:
+    """TROP's Management Panel, as the logged-in member ``client`` reaches it by links from its home."""
+    starts = tuple(f"/{lang}/trop/manage/" for lang in app.config["LANGUAGES"])
+    return crawl(app, starts, max_urls, client=client, within=in_management_panel, per_view=PANEL_PAGES_PER_VIEW)

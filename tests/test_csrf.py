@@ -9,7 +9,14 @@ from oicvet.partners.models import Partner, Status
 from tests.conftest import PASSWORD, log_in
 
 #: Checked in tests/test_contact.py, and the staff panel's in tests/test_panel_access.py.
-COVERED_ELSEWHERE = {"contact.form"}
+COVERED_ELSEWHERE = {
+    "contact.form",
+    # TROP: tests/test_trop_membership.py, tests/test_trop_manage.py, and the staff routes in
+    # tests/test_panel_access.py, post each of these without its token.
+    "trop.apply", "trop.manage_profile", "trop.new_opportunity", "trop.edit_opportunity",
+    "trop.publish_opportunity", "trop.unpublish_opportunity", "trop.duplicate_opportunity",
+    "trop.delete_opportunity", "trop_staff.opportunity", "institution_review.review",
+}
 PANEL = "panel."
 
 

@@ -25,6 +25,8 @@ from flask.testing import FlaskClient
 from oicvet.accounts.models import Account, Role
 from oicvet.models import ContactMessage, Event, FocalPoint
 from oicvet.partners.models import Partner
+from oicvet.profiles.status import Status
+from oicvet.trop.models import TropInstitution
 from tests.panel_helpers import (
     OTHER_SECTOR,
     PROGRAMME,
@@ -39,6 +41,7 @@ from tests.panel_helpers import (
     logged_in,
     remove,
 )
+from tests.trop_helpers import add_opportunity, create_institution
 
 PREFIX = "/<lang:lang>/admin"
 LANG = "en"
@@ -109,6 +112,12 @@ MATRIX = [
     # Partner review queue (oicvet/profiles/review.py)
     Row("/partners/",                                        "GET",      ADMIN),
     Row("/partners/<int:profile_id>/",                       "GET POST", ADMIN),
+    # TROP: the review of training institutions, and every training opportunity (oicvet/trop/oversight.py)
+    Row("/institutions/",                                    "GET",      ADMIN),
+    Row("/institutions/<int:profile_id>/",                   "GET POST", ADMIN),
+    Row("/opportunities/",                                   "GET",      STAFF),
+    Row("/opportunities/<int:opportunity_id>/",              "GET",      STAFF),
+    Row("/opportunities/<int:opportunity_id>/",              "POST",     SECTOR_STAFF),
 ]
 # fmt: on
 
@@ -190,6 +199,12 @@ def records(app, author) -> Iterator[Callable[[str], dict[str, object]]]:
         made.insert(0, (Partner, profile_id))
         return profile_id
 
+    def institution(status: Status) -> TropInstitution:
+        account, found = create_institution(app, status)
+        made.insert(0, (TropInstitution, found.id))
+        made.append((Account, account.id))
+        return found
+
     def make(rule: str) -> dict[str, object]:
         names = set(PLACEHOLDER.findall(rule))
         values: dict[str, object] = {"lang": LANG, "slug": PROGRAMME}
@@ -208,7 +223,10 @@ def records(app, author) -> Iterator[Callable[[str], dict[str, object]]]:
             values["entry_id"] = add_audit_entry(app, author)
             made.append((AuditEntry, values["entry_id"]))
         if "profile_id" in names:
-            values["profile_id"] = partner()
+            trop = rule.startswith(f"{PREFIX}/institutions/")
+            values["profile_id"] = institution(Status.PENDING).id if trop else partner()
+        if "opportunity_id" in names:
+            values["opportunity_id"] = add_opportunity(app, institution(Status.APPROVED)).id
         return values
 
     yield make

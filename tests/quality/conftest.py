@@ -1,5 +1,6 @@
-"""One crawl of the site and one browser pass over it, shared by every gate; the same for the staff
-panel, crawled as a logged-in administrator."""
+"""One crawl of the site and one browser pass over it, shared by every gate; the same for the two
+areas behind a login: the staff panel, crawled as a logged-in administrator, and TROP's Management
+Panel, crawled as a logged-in TROP member."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.crawler import LANGUAGES, Page, Site, crawl, crawl_panel
+from tests.crawler import LANGUAGES, Page, Site, crawl, crawl_management_panel, crawl_panel
 
 #: The pages photographed in each language, by view; the programme is one with events.
 SCREENSHOTS = {
@@ -18,7 +19,27 @@ SCREENSHOTS = {
 
 
 @pytest.fixture(scope="session")
-def site(live_app) -> Site:
+def trop_seed(live_app) -> dict[str, object]:
+    """A TROP member with a published opportunity (titled in every language) and a draft, and an
+    institution waiting for review, so that the crawls reach an institution's page, an opportunity's
+    page, every page of the Management Panel and the staff's pages of TROP."""
+    from oicvet.profiles.status import Status
+    from tests.trop_helpers import add_opportunity, create_institution
+
+    account, institution = create_institution(live_app, name="Quality Gate Institute of Water Trades")
+    published = add_opportunity(live_app, institution, title={
+        "en": "Quality gate workshop on drip irrigation",
+        "fr": "Atelier des contrôles de qualité sur l’irrigation goutte à goutte",
+        "ar": "ورشة عمل بوابات الجودة حول الري بالتنقيط",
+    }, languages=("en", "fr", "ar"))
+    draft = add_opportunity(live_app, institution, title="Quality gate draft course", published=False)
+    _applicant, waiting = create_institution(live_app, Status.PENDING, name="Quality Gate Applicant Institute")
+    return {"member_email": account.email, "institution": institution.id, "published": published.id,
+            "draft": draft.id, "waiting": waiting.id}
+
+
+@pytest.fixture(scope="session")
+def site(live_app, trop_seed) -> Site:
     return crawl(live_app)
 
 
@@ -82,22 +103,37 @@ def panel_seed(live_app) -> dict[str, object]:
     }
 
 
-@pytest.fixture(scope="session")
-def panel_client(live_app, panel_seed):
-    """A test client of the live app, logged in as the seeded administrator."""
+def _logged_in_client(app, email: str):
     from tests.conftest import PASSWORD, log_in
 
-    client = live_app.test_client()
-    response = log_in(client, panel_seed["admin_email"], PASSWORD)
-    assert response.status_code in (302, 303), "the gates' administrator could not log in"
+    client = app.test_client()
+    response = log_in(client, email, PASSWORD)
+    assert response.status_code in (302, 303), f"{email} could not log in for the gates"
     return client
 
 
 @pytest.fixture(scope="session")
-def panel_site(live_app, panel_client, panel_seed) -> Site:
+def panel_client(live_app, panel_seed):
+    """A test client of the live app, logged in as the seeded administrator."""
+    return _logged_in_client(live_app, panel_seed["admin_email"])
+
+
+@pytest.fixture(scope="session")
+def panel_site(live_app, panel_client, panel_seed, trop_seed) -> Site:
     # The seeded event first, so that the cap on pages per view keeps its photo and document in.
     first = tuple(f"/{lang}/admin/events/{panel_seed['event']}/" for lang in LANGUAGES)
     return crawl_panel(live_app, panel_client, first)
+
+
+@pytest.fixture(scope="session")
+def member_client(live_app, trop_seed):
+    """A test client of the live app, logged in as the seeded TROP member."""
+    return _logged_in_client(live_app, trop_seed["member_email"])
+
+
+@pytest.fixture(scope="session")
+def member_site(live_app, member_client, trop_seed) -> Site:
+    return crawl_management_panel(live_app, member_client)
 
 
 def one_page_per_view(site: Site) -> list[Page]:
@@ -113,11 +149,42 @@ def one_page_per_view(site: Site) -> list[Page]:
     return list(firsts.values())
 
 
-@pytest.fixture(scope="session")
-def panel_browser_report(browser, live_server, panel_site, panel_client) -> dict[str, list[str]]:
+def _browser_report(browser, live_server, site: Site, client) -> dict[str, list[str]]:
     from tests.quality.browser_checks import check_pages
 
-    cookie = panel_client.get_cookie("session")
-    assert cookie is not None, "the administrator's client has no session cookie"
+    cookie = client.get_cookie("session")
+    assert cookie is not None, "the logged-in client has no session cookie"
     cookies = [{"name": cookie.key, "value": cookie.value, "url": live_server, "httpOnly": True, "sameSite": "Lax"}]
-    return check_pages(browser, live_server, one_page_per_view(panel_site), cookies=cookies, staff=True)
+    return check_pages(browser, live_server, one_page_per_view(site), cookies=cookies, staff=True)
+
+
+@pytest.fixture(scope="session")
+def panel_browser_report(browser, live_server, panel_site, panel_client) -> dict[str, list[str]]:
+    return _browser_report(browser, live_server, panel_site, panel_client)
+
+
+@pytest.fixture(scope="session")
+def member_browser_report(browser, live_server, member_site, member_client) -> dict[str, list[str]]:
+    return _browser_report(browser, live_server, member_site, member_client)
+
+
+#: The areas behind a login that the gates crawl: the fixtures of each one's crawl and browser pass.
+AREAS = {
+    "staff panel": ("panel_site", "panel_browser_report"),
+    "Management Panel": ("member_site", "member_browser_report"),
+}
+
+
+@pytest.fixture(scope="session", params=list(AREAS))
+def area(request) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def area_site(request, area) -> Site:
+    return request.getfixturevalue(AREAS[area][0])
+
+
+@pytest.fixture(scope="session")
+def area_browser_report(request, area) -> dict[str, list[str]]:
+    return request.getfixturevalue(AREAS[area][1])

@@ -1,8 +1,7 @@
 """The quality gates on every page of the site as it stands, found by crawling.
 
-The public pages are crawled as a visitor; the staff panel's, as a logged-in
-administrator (its pages are not public: no sitemap entry or meta description
-is asked of them, and they must stay out of the sitemap).
+The public pages are crawled as a visitor; the areas behind a login (the staff
+panel, TROP's Management Panel) have their gates in test_private_gates.py.
 
 Run them alone with ``bash scripts/test tests/quality``. tests/quality/test_broken_pages.py
 shows that each gate fails on a page that breaks it.
@@ -36,7 +35,8 @@ def test_the_crawl_finds_the_pages_of_each_language(site, lang):
     # The gates below are only as good as the crawl: it must reach every kind of page.
     endpoints = {page.endpoint for page in site.in_language(lang)}
     for endpoint in ("pages.home", "pages.about", "programmes.sector", "programmes.programme",
-                     "programmes.event", "programmes.archive", "programmes.summary", "contact.form"):
+                     "programmes.event", "programmes.archive", "programmes.summary", "contact.form",
+                     "trop.catalogue", "trop.opportunity", "trop.institutions", "trop.institution", "trop.apply"):
         assert endpoint in endpoints, endpoint
     assert not site.broken, site.broken
 
@@ -128,64 +128,3 @@ def test_the_page_weight_script_prints_every_page():
     for lang in LANGUAGES:
         assert {f"/{lang}/", f"/{lang}/archive/", f"/{lang}/programmes/e-government-working-group/"} <= printed
     assert lines[-1] == lines[-1].strip() and f"{len(printed)} pages; the heaviest is " in lines[-1]
-
-
-# The staff panel, as a logged-in administrator sees it ---------------------------------------------
-
-def _panel_views(app) -> set[str]:
-    """Every page of the staff panel a link can open (its GET views under /<lang>/admin)."""
-    return {rule.endpoint for rule in app.url_map.iter_rules()
-            if rule.rule.startswith("/<lang:lang>/admin") and "GET" in (rule.methods or ())}
-
-
-@by_language
-def test_the_panel_crawl_reaches_every_staff_page(panel_site, live_app, lang):
-    # The panel's gates are only as good as its crawl: every staff view, reached by links from its home.
-    pages = panel_site.in_language(lang)
-    missing = sorted(_panel_views(live_app) - {page.endpoint for page in pages})
-    assert not missing, f"no link of the panel leads to {missing}"
-    assert not panel_site.broken, panel_site.broken
-    assert all(page.status == 200 for page in pages)
-
-
-@pytest.mark.browser
-@by_language
-def test_panel_accessibility(panel_browser_report, panel_site, lang):
-    """The same checks as the public pages': axe-core, skip link, focus rings, targets, labels, title, h1."""
-    problems = _of(panel_browser_report["accessibility"], lang)
-    for page in panel_site.in_language(lang):
-        problems += checks.structure_problems(page)
-    assert not problems, _report(problems)
-
-
-@pytest.mark.browser
-@by_language
-def test_panel_forms_sent_empty_show_errors_tied_to_their_fields(panel_browser_report, panel_site, lang):
-    assert any(page.parsed.post_forms for page in panel_site.in_language(lang)), "no form was found"
-    problems = _of(panel_browser_report["forms"], lang)
-    assert not problems, _report(problems)
-
-
-@pytest.mark.browser
-@by_language
-def test_panel_in_a_clean_browser(panel_browser_report, panel_site, lang):
-    problems = _of(panel_browser_report["clean"], lang)
-    for page in panel_site.in_language(lang):
-        problems += checks.markup_problems(page)
-    assert not problems, _report(problems)
-
-
-def test_panel_valid_html(panel_site):
-    problems = checks.html_problems(panel_site.pages)
-    assert not problems, _report(problems)
-
-
-def test_panel_pages_are_light(panel_site):
-    problems = checks.weight_problems(panel_site)
-    assert not problems, _report(problems)
-
-
-def test_panel_pages_stay_out_of_the_sitemap(panel_site, live_app):
-    listed = {checks._local(loc) for loc in checks.read_sitemap(live_app.test_client().get("/sitemap.xml").data)}
-    leaked = sorted(page.path for page in panel_site.pages if page.path in listed)
-    assert not leaked, _report(leaked)
