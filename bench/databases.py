@@ -71,8 +71,8 @@ def _on_database(url: str, name: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
-def _data_stamp(partners: int, events: int) -> str:
-    digest = hashlib.sha256(f"{partners} {events}".encode())
+def _data_stamp(partners: int, events: int, institutions: int, opportunities: int) -> str:
+    digest = hashlib.sha256(f"{partners} {events} {institutions} {opportunities}".encode())
     for name in DATA_SOURCES:
         path = ROOT / name
         for file in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
@@ -81,7 +81,8 @@ def _data_stamp(partners: int, events: int) -> str:
     return digest.hexdigest()[:16]
 
 
-def prepare_postgres(url: str, folder: Path, partners: int, events: int) -> Site | None:
+def prepare_postgres(url: str, folder: Path, partners: int, events: int, institutions: int = 0,
+                     opportunities: int = 0) -> Site | None:
     """A site on the bench's PostgreSQL database, holding the demo data; None when no server answers.
 
     The database is created when missing, and loaded again only when the sizes or
@@ -101,7 +102,7 @@ def prepare_postgres(url: str, folder: Path, partners: int, events: int) -> Site
         if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
             admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     site = Site(folder, database_url=url)
-    stamp = _data_stamp(partners, events)
+    stamp = _data_stamp(partners, events, institutions, opportunities)
     with psycopg.connect(_on_database(url, name), autocommit=True) as connection:
         connection.execute("CREATE TABLE IF NOT EXISTS bench_data (stamp text NOT NULL)")
         loaded = connection.execute("SELECT stamp FROM bench_data").fetchone()
@@ -110,7 +111,7 @@ def prepare_postgres(url: str, folder: Path, partners: int, events: int) -> Site
         # Start from nothing: the demo data is made for an empty database.
         connection.execute("DROP SCHEMA public CASCADE")
         connection.execute("CREATE SCHEMA public")
-    site.load(partners, events)
+    site.load(partners, events, institutions, opportunities)
     with psycopg.connect(_on_database(url, name), autocommit=True) as connection:
         connection.execute("CREATE TABLE IF NOT EXISTS bench_data (stamp text NOT NULL)")
         connection.execute("DELETE FROM bench_data")

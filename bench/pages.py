@@ -1,9 +1,10 @@
 """What is measured: the pages, their targets, and how the harness finds their URLs.
 
 A page's URL may name things that only the demo data knows (a programme's slug,
-a partner's id); each such name is a ``Find``: a page to read and a pattern
-whose first match gives the value. A feature added later (the TROP catalogue,
-the Roster) is one more ``Page`` line, and a ``Find`` line if its URL needs one.
+a partner's id, a training opportunity's id); each such name is a ``Find``: a
+page to read and a pattern whose first match gives the value. A feature added
+later (the Roster) is one more ``Page`` line, and a ``Find`` line if its URL
+needs one.
 """
 
 from __future__ import annotations
@@ -36,6 +37,12 @@ PAGES: tuple[Page, ...] = (
     Page("Partner Search", "/en/partners/", {"uncached": 0.25}),
     Page("Partner Search, a keyword", "/en/partners/?q={keyword}", {"uncached": 0.25}),
     Page("Partner page", "/en/partners/{partner}/"),
+    Page("TROP catalogue", "/en/trop/"),
+    Page("TROP catalogue, filtered", "/en/trop/?sector={sector}&language=fr"),
+    Page("TROP catalogue, a keyword", "/en/trop/?q={trop_keyword}"),
+    Page("Training opportunity", "/en/trop/opportunities/{opportunity}/"),
+    Page("Training Institutions", "/en/trop/institutions/"),
+    Page("Training institution", "/en/trop/institutions/{institution}/"),
 )
 
 
@@ -62,14 +69,25 @@ FINDS: tuple[Find, ...] = (
     Find("year", "/en/archive/", r'<option value="(\d{4})"'),
     Find("partner", "/en/partners/", r'href="/en/partners/(\d+)/"'),
     Find("keyword", "/en/partners/", r'href="/en/partners/\d+/"><bdi>([^<]+)</bdi>', _longest_word),
+    Find("opportunity", "/en/trop/", r'href="/en/trop/opportunities/(\d+)/"'),
+    # A word of the first title; a title in another language only is in a <span lang="…">.
+    Find("trop_keyword", "/en/trop/", r'href="/en/trop/opportunities/\d+/">(?:<span [^>]*>)?([^<]+)',
+         _longest_word),
+    Find("institution", "/en/trop/institutions/", r'href="/en/trop/institutions/(\d+)/"'),
 )
 
 #: For the memory part: more distinct URLs than the page list, in every language, as real visitors ask.
+#: Besides ``{lang}`` and ``{n}`` (a page number), they may name what the Finds found.
 MIX_EXTRA: tuple[str, ...] = (
     "/ar/",
     "/fr/",
     "/{lang}/archive/?page={n}",
     "/{lang}/partners/?page={n}",
+    "/{lang}/trop/?page={n}",
+    "/{lang}/trop/?when=past&page={n}",
+    "/{lang}/trop/opportunities/{opportunity}/",
+    "/{lang}/trop/institutions/?page={n}",
+    "/{lang}/trop/institutions/{institution}/",
 )
 MIX_LANGUAGES = ("en", "ar", "fr")
 MIX_PAGES_EACH = 3
@@ -102,6 +120,7 @@ def mix(values: dict[str, str], partner_ids: list[str]) -> list[tuple[str, str]]
     """
     paths = [page_path(page, values) for page in PAGES]
     paths += [f"/en/partners/{partner}/" for partner in partner_ids]
-    paths += [extra.format(lang=lang, n=n) for extra in MIX_EXTRA for lang in MIX_LANGUAGES
+    found = {name: quote(value) for name, value in values.items()}
+    paths += [extra.format(**found, lang=lang, n=n) for extra in MIX_EXTRA for lang in MIX_LANGUAGES
               for n in range(1, MIX_PAGES_EACH + 1)]
     return [(path, f"lang={path.split('/')[1]}") for path in dict.fromkeys(paths)]

@@ -53,6 +53,8 @@ class Options:
     smoke: bool
     partners: int
     events: int
+    institutions: int
+    opportunities: int
     duration: int
     warmup: int
     rss_requests: tuple[int, int]
@@ -64,7 +66,8 @@ class Options:
     def describe(self) -> str:
         first, then = self.rss_requests
         return (
-            f"{self.partners:,} partners and {self.events:,} events of demo data; "
+            f"{self.partners:,} partners, {self.events:,} events, {self.institutions:,} training institutions "
+            f"and {self.opportunities:,} training opportunities of demo data; "
             f"wrk -t1 -c{load.CONNECTIONS} for {self.duration} s per page after {self.warmup} s of warm-up, "
             f"with `Cookie: {COOKIE}`; gunicorn with {WORKERS} sync workers; memory after {first:,} and "
             f"{then:,} requests; start-up: median of {self.startup_runs} processes"
@@ -81,6 +84,9 @@ def parse(argv: list[str] | None) -> Options:
                              "docs/benchmarks.md is left alone")
     parser.add_argument("--partners", type=int, help="demo partners (default 100000; smoke 500)")
     parser.add_argument("--events", type=int, help="demo events (default 20000; smoke 200)")
+    parser.add_argument("--institutions", type=int, help="demo training institutions (default 300; smoke too)")
+    parser.add_argument("--opportunities", type=int,
+                        help="demo training opportunities (default 5000; smoke too)")
     parser.add_argument("--duration", type=int, help="seconds of wrk per page (default 8; smoke 1)")
     parser.add_argument("--warmup", type=int, help="seconds of wrk before each measure (default 2; smoke 0)")
     parser.add_argument("--rss-requests", type=int, nargs=2, metavar=("FIRST", "THEN"),
@@ -105,6 +111,9 @@ def parse(argv: list[str] | None) -> Options:
         smoke=smoke,
         partners=args.partners or (500 if smoke else 100_000),
         events=args.events or (200 if smoke else 20_000),
+        # As many in the smoke run: they take seconds to make, and the directory needs a few pages.
+        institutions=300 if args.institutions is None else args.institutions,
+        opportunities=5_000 if args.opportunities is None else args.opportunities,
         duration=args.duration or (1 if smoke else 8),
         warmup=args.warmup if args.warmup is not None else (0 if smoke else 2),
         rss_requests=(first, then),
@@ -181,8 +190,10 @@ class Bench:
     # -- parts ----------------------------------------------------------------------------
 
     def build(self) -> None:
-        with step(f"A throw-away site: {self.options.partners:,} partners, {self.options.events:,} events"):
-            self.site.load(self.options.partners, self.options.events)
+        options = self.options
+        with step(f"A throw-away site: {options.partners:,} partners, {options.events:,} events, "
+                  f"{options.institutions:,} training institutions, {options.opportunities:,} opportunities"):
+            self.site.load(options.partners, options.events, options.institutions, options.opportunities)
 
     def reference(self) -> load.Load:
         """The bare Flask view under the same gunicorn settings, measured once per run."""
@@ -273,8 +284,9 @@ class Bench:
                         f"none (≤ +{RSS_GROWTH_MB:.0f} MB)", verdict(max(growth) <= RSS_GROWTH_MB))
             section.notes.append(
                 f"VmRSS of each worker, driven by wrk over {len(mix)} URLs in turn, each with its "
-                "language's cookie: every measured page, partners' pages, and pages of the archive and "
-                "of Partner Search in English, Arabic and French."
+                "language's cookie: every measured page, partners' pages, and pages of the archive, of "
+                "Partner Search, of the TROP catalogue (current and past) and of the Training Institutions, "
+                "with a training opportunity's and an institution's page, in English, Arabic and French."
             )
 
     def startup(self) -> None:
@@ -303,7 +315,8 @@ class Bench:
             folder.mkdir()
             with step("The same demo data on PostgreSQL (loaded again only when it changed)"):
                 site = databases.prepare_postgres(self.options.postgres_url, folder, self.options.partners,
-                                                  self.options.events)
+                                                  self.options.events, self.options.institutions,
+                                                  self.options.opportunities)
             if site is None:
                 section.add("PostgreSQL", "", "", "", target, "not measured: no PostgreSQL")
                 say("   PostgreSQL: not measured: no PostgreSQL")

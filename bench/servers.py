@@ -128,9 +128,11 @@ class Site:
                                f"{done.stdout}{done.stderr}")
         return done.stdout
 
-    def load(self, partners: int, events: int) -> None:
+    def load(self, partners: int, events: int, institutions: int = 0, opportunities: int = 0) -> None:
         self.flask("setup")
-        self.flask("demo-data", "--partners", str(partners), "--events", str(events))
+        # The counts are always given: the command's own defaults would add TROP data to a run that asked none.
+        self.flask("demo-data", "--partners", str(partners), "--events", str(events),
+                   "--institutions", str(institutions), "--opportunities", str(opportunities))
 
 
 def _wait_for_port(port: int, process: subprocess.Popen, log: Path, what: str, seconds: float = 30) -> None:

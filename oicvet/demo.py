@@ -1,16 +1,21 @@
-"""Invented partners and events in English, Arabic and French, to try the site at scale.
+"""Invented partners, events and TROP training, in English, Arabic and French, to try the site at scale.
 
 ``flask demo-data --partners 100000 --events 20000`` fills a development or
-benchmark database. Everything it makes says so: partners' names and events'
-titles carry "(demo data)" (in the reader's language for events), every
-account's address ends in ``@demo.invalid``, and every event has a seed key
-starting with ``demo-``. The command refuses a database that holds anything
-else (a real account, or an event that is neither shipped nor demo) unless
-given ``--force``; ``flask setup`` never runs it.
+benchmark database; ``--institutions`` and ``--opportunities`` (300 and 5,000
+unless told) add training institutions and the training opportunities they
+offer. Everything it makes says so: partners' and institutions' names and
+opportunities' titles carry "(demo data)" (in the title's language for events
+and opportunities), descriptions open with "Demo data", every account's
+address ends in ``@demo.invalid``, and every event has a seed key starting
+with ``demo-``. The command refuses a database that holds anything else (a
+real account, or an event that is neither shipped nor demo) unless given
+``--force``; ``flask setup`` never runs it. A run with the same ``--seed``
+makes the same data again, in place of what that seed made before.
 
 Rows go in with SQLAlchemy Core, in batches: the ORM's events do not run, so
-the search text is folded here (``oicvet.search.folding``), the search index
-follows by itself (FTS5 triggers on SQLite, an expression index on
+the search text is folded here (``oicvet.search.folding``) and an
+opportunity's catalogue dates are set as its model would set them; the search
+index follows by itself (FTS5 triggers on SQLite, a generated column on
 PostgreSQL), and the page cache is told that the content changed. All demo
 accounts share one password, hashed once and printed.
 
@@ -23,18 +28,23 @@ without short vowels, French with its accents.
 
 from __future__ import annotations
 
+import inspect
 import random
+import re
 import secrets
 import string
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from functools import lru_cache
+from types import SimpleNamespace
 from typing import Any
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import delete, func, insert, select, text
 
 from oicvet.accounts.models import Account, AccountRole, Role
 from oicvet.accounts.passwords import hash_password
@@ -44,6 +54,15 @@ from oicvet.models import Event
 from oicvet.partners.models import ORGANISATION_TYPES, Partner, PartnerSector, Status
 from oicvet.plugins.registry import get_registry
 from oicvet.search.folding import index_text
+from oicvet.search.searchable import Searchable
+from oicvet.trop.choices import INSTITUTION_TYPES
+from oicvet.trop.models import (
+    NO_DATE,
+    OpportunityLanguage,
+    TrainingOpportunity,
+    TropInstitution,
+    TropInstitutionField,
+)
 
 #: What makes a row demo data, and shows it.
 DEMO_DOMAIN = "demo.invalid"
@@ -212,6 +231,65 @@ STATUSES = ((Status.APPROVED, 85), (Status.PENDING, 6), (Status.REJECTED, 5), (S
 REJECTION = "Invented for demonstration: the profile needs a clearer description."
 FIRST_YEAR = 2009
 
+# TROP: the titles of training opportunities by kind ({topic} is a trade), and what else they say.
+OPPORTUNITY_TITLES = {
+    "course": {"en": "Training course in {topic}", "fr": "Formation en {topic}", "ar": "دورة تدريبية في {topic}"},
+    "workshop": {"en": "Workshop on {topic}", "fr": "Atelier : {topic}", "ar": "ورشة عمل حول {topic}"},
+    "seminar": {"en": "Seminar on {topic}", "fr": "Séminaire : {topic}", "ar": "ندوة حول {topic}"},
+    "study_visit": {"en": "Study visit: {topic}", "fr": "Visite d'étude : {topic}", "ar": "زيارة دراسية: {topic}"},
+    "tot": {"en": "Training of trainers in {topic}", "fr": "Formation de formateurs en {topic}",
+            "ar": "تدريب المدربين في {topic}"},
+    "webinar": {"en": "Webinar on {topic}", "fr": "Webinaire : {topic}", "ar": "ندوة عبر الإنترنت حول {topic}"},
+}
+LEVELS = (
+    {"en": "introduction", "fr": "initiation", "ar": "مستوى مبتدئ"},
+    {"en": "advanced level", "fr": "niveau avancé", "ar": "المستوى المتقدم"},
+    {"en": "certificate", "fr": "certificat", "ar": "شهادة مهنية"},
+)
+# Drawn as (weight, kind): courses most often, as in a real catalogue.
+OPPORTUNITY_KINDS = ((35, "course"), (20, "workshop"), (10, "seminar"), (10, "study_visit"), (15, "tot"),
+                     (10, "webinar"))
+# How many languages a title is in (1 to 3), and the one language of a single-language title.
+TITLE_LANGUAGE_COUNTS = ((50, 1), (30, 2), (20, 3))
+SINGLE_TITLE_LANGUAGES = ((50, "en"), (25, "fr"), (25, "ar"))
+#: Languages of instruction added to the title's: those of the member states and international ones.
+OTHER_INSTRUCTION = ("en", "fr", "ar", "tr", "ru", "ms", "id", "fa", "ur", "pt")
+FEES = ((50, "USD", (100, 3000, 50)), (30, "EUR", (100, 2500, 50)), (20, "TRY", (2000, 60000, 500)))
+HELD_REASON = "Invented for demonstration: the dates of this opportunity need checking."
+# Cities of a few venues outside the member states, where some opportunities take place.
+ABROAD: dict[str, dict[str, str]] = {
+    "DE": {"en": "Berlin", "fr": "Berlin", "ar": "برلين"},
+    "FR": {"en": "Paris", "fr": "Paris", "ar": "باريس"},
+    "JP": {"en": "Tokyo", "fr": "Tokyo", "ar": "طوكيو"},
+    "KR": {"en": "Seoul", "fr": "Séoul", "ar": "سيول"},
+    "IT": {"en": "Turin", "fr": "Turin", "ar": "تورينو"},
+}
+OPPORTUNITY_TEXT = {
+    "en": ("Demo data: an invented {kind} in {topic}, run by an invented training institution.",
+           "It is open to {audience} from OIC member countries.",
+           "Participants practise in the institution's workshops and receive a certificate.",
+           "The programme follows national TVET occupational standards."),
+    "fr": ("Données de démonstration : une activité inventée ({kind}) en {topic}, organisée par un "
+           "établissement de formation inventé.",
+           "Elle est ouverte à {audience} des pays membres de l'OCI.",
+           "Les participants s'exercent dans les ateliers de l'établissement et reçoivent une attestation.",
+           "Le programme suit les référentiels de l'EFTP (TVET) nationaux."),
+    "ar": ("بيانات تجريبية: نشاط مختلق ({kind}) في مجال {topic}، تنظمه مؤسسة تدريب مختلقة.",
+           "وهو مفتوح أمام {audience} من الدول الأعضاء في منظمة التعاون الإسلامي.",
+           "يتدرب المشاركون في ورش المؤسسة ويحصلون على شهادة.",
+           "يتبع البرنامج معايير التعليم والتدريب التقني والمهني (TVET) الوطنية."),
+}
+KIND_WORDS = {
+    "course": {"en": "training course", "fr": "formation", "ar": "دورة تدريبية"},
+    "workshop": {"en": "workshop", "fr": "atelier", "ar": "ورشة عمل"},
+    "seminar": {"en": "seminar", "fr": "séminaire", "ar": "ندوة"},
+    "study_visit": {"en": "study visit", "fr": "visite d'étude", "ar": "زيارة دراسية"},
+    "tot": {"en": "training of trainers", "fr": "formation de formateurs", "ar": "تدريب المدربين"},
+    "webinar": {"en": "webinar", "fr": "webinaire", "ar": "ندوة عبر الإنترنت"},
+}
+#: The catalogue spans about two years back and one ahead; some run on request, without dates.
+DAYS_BACK, DAYS_AHEAD, ON_REQUEST = 730, 365, 0.08
+
 
 class RealContent(click.ClickException):
     """The database holds content that is not demo data."""
@@ -222,6 +300,10 @@ class Counts:
     partners: int
     events: int
     seconds: float
+    institutions: int = 0
+    opportunities: int = 0
+    #: Whether an earlier run with the same seed was there, and was replaced.
+    replaced: bool = False
 
 
 def real_content() -> list[str]:
@@ -238,22 +320,97 @@ def real_content() -> list[str]:
     return found
 
 
-def make_demo_data(partners: int, events: int, seed: int | None = None, password: str | None = None) -> Counts:
-    """Insert ``partners`` partners (with their accounts) and ``events`` events, all marked as demo data."""
+def make_demo_data(partners: int, events: int, seed: int | None = None, password: str | None = None, *,
+                   institutions: int = 0, opportunities: int = 0) -> Counts:
+    """Insert ``partners`` partners (with their accounts), ``events`` events, ``institutions`` training
+    institutions (with their accounts) and ``opportunities`` training opportunities, all marked as demo data.
+
+    The same seed makes the same data: what an earlier run with that seed made is
+    replaced, not duplicated.
+    """
+    if opportunities and not institutions:
+        raise ValueError("training opportunities need training institutions to offer them")
     started = time.perf_counter()
     rng = random.Random(seed)
     run = "".join(rng.choice(string.ascii_lowercase + string.digits) for _ in range(6))
     password_hash = hash_password(password or secrets.token_urlsafe(12))  # once, for every demo account
     now = datetime.now(UTC)
     connection = db.session.connection()
+    replaced = _remove_run(connection, run)
     if partners:
         _insert_partners(connection, rng, run, partners, password_hash, now)
     if events:
         _insert_events(connection, rng, run, events, now)
+    if institutions:
+        hosts = _insert_institutions(connection, rng, run, institutions, password_hash, now)
+        if opportunities:
+            _insert_opportunities(connection, rng, run, opportunities, hosts, now)
     _after_bulk_insert(connection)
     db.session.commit()
     _tell_the_page_cache()
-    return Counts(partners, events, time.perf_counter() - started)
+    return Counts(partners, events, time.perf_counter() - started, institutions, opportunities, replaced)
+
+
+def _remove_run(connection: Any, run: str) -> bool:
+    """Delete what an earlier run with the same token (the same seed) made; whether there was any.
+
+    Children first, so that the search index's triggers see each row go.
+    """
+    accounts = select(Account.__table__.c.id).where(
+        Account.__table__.c.email.like(f"%-{run}-%@{DEMO_DOMAIN}")
+    ).scalar_subquery()
+    events = Event.__table__.c.seed_key.like(f"{DEMO_SEED_PREFIX}{run}-%")
+    if connection.execute(select(func.count()).where(Account.__table__.c.id.in_(accounts))).scalar() == 0 and \
+            connection.execute(select(func.count()).select_from(Event.__table__).where(events)).scalar() == 0:
+        return False
+    institutions = select(TropInstitution.__table__.c.id).where(
+        TropInstitution.__table__.c.account_id.in_(accounts)
+    ).scalar_subquery()
+    opportunity = TrainingOpportunity.__table__
+    connection.execute(delete(opportunity).where(opportunity.c.institution_id.in_(institutions)))
+    for profile in (TropInstitution.__table__, Partner.__table__):
+        connection.execute(delete(profile).where(profile.c.account_id.in_(accounts)))
+    connection.execute(delete(Account.__table__).where(Account.__table__.c.id.in_(accounts)))
+    connection.execute(delete(Event.__table__).where(events))
+    return True
+
+
+def _search_text(model: type[Searchable], row: dict[str, Any]) -> str:
+    """What the Searchable listener would store for ``row``, which Core inserts without the ORM's events.
+
+    Each of the model's ``search_fields`` is read as the listener reads it, a
+    property (``TrainingOpportunity.search_words``) included.
+    """
+    values = SimpleNamespace(**row)
+
+    def value(name: str) -> Any:
+        attribute = inspect.getattr_static(model, name)
+        return attribute.fget(values) if isinstance(attribute, property) else getattr(values, name)
+
+    return _index_text(*(value(name) or "" for name in model.search_fields))
+
+
+#: A word that no generated text has, to see where ``index_text``'s words of one piece end.
+_PIECE_END = "demopieceend"
+
+
+@lru_cache(maxsize=50_000)
+def _piece(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``index_text``'s folded words of ``text``, and the bare words (without their article) it adds after them."""
+    tokens = index_text(text, _PIECE_END).split(" ")
+    end = tokens.index(_PIECE_END)
+    return tuple(tokens[:end]), tuple(tokens[end + 1:])
+
+
+def _index_text(*parts: str) -> str:
+    """``index_text(*parts)``, folding each piece of text once for the whole run: the generated texts repeat.
+
+    A word never spans white space, and ``index_text`` gives every word, then the
+    bare words; so the pieces' words, then their bare words, are its answer.
+    """
+    pieces = [_piece(piece) for part in parts for piece in part.split()]
+    return " ".join([word for words, _bare in pieces for word in words] +
+                    [word for _words, bare in pieces for word in bare])
 
 
 def _next_id(connection: Any, table: Any) -> int:
@@ -310,15 +467,7 @@ def _partner(rng: random.Random, run: str, number: int, account_id: int, partner
     fields = [_weighted(rng, FIELDS)[lang] for _ in range(3)]
     if rng.random() < 0.005:
         fields[1] = rng.choice(RARE)[lang]
-    institution = rng.choice(INSTITUTIONS[lang])
-    if lang == "ar":
-        # "المعهد الوطني" + "للسياحة": the article of the field becomes لل.
-        field = fields[0][2:] if fields[0].startswith("ال") else fields[0]
-        name = f"{institution} {'لل' if fields[0].startswith('ال') else 'ل'}{field}"
-    elif lang == "fr":
-        name = f"{institution} {fields[0]}"
-    else:
-        name = f"{institution} {fields[0].title()}"
+    name = _organisation_name(lang, rng.choice(INSTITUTIONS[lang]), fields[0])
     areas = rng.sample(AREAS, rng.randint(2, 4))
     description = _description(rng, lang, city, fields)
     cooperation = _joined(lang, [area[lang] for area in areas])
@@ -330,17 +479,8 @@ def _partner(rng: random.Random, run: str, number: int, account_id: int, partner
     status = _weighted(rng, [(weight, status) for status, weight in STATUSES])
     created = now - timedelta(days=rng.uniform(1, 5 * 365))
     updated = min(now, created + timedelta(days=rng.uniform(0, 365)))
-    account = {
-        "id": account_id,
-        "email": f"partner-{run}-{number}@{DEMO_DOMAIN}",
-        "name": f"{first} {last}",
-        "password_hash": password_hash,
-        "session_token": secrets.token_urlsafe(24),
-        "language": lang,
-        "email_confirmed_at": None if status == Status.UNCONFIRMED else created,
-        "created_at": created,
-        "last_login_at": None,
-    }
+    account = _account(account_id, f"partner-{run}-{number}@{DEMO_DOMAIN}", f"{first} {last}",
+                       password_hash, lang, status, created)
     partner = {
         "id": partner_id,
         "account_id": account_id,
@@ -370,6 +510,17 @@ def _partner(rng: random.Random, run: str, number: int, account_id: int, partner
     chosen = rng.sample(sectors, min(len(sectors), rng.randint(1, 3))) if sectors else []
     return {"account": account, "partner": partner,
             "sectors": [{"partner_id": partner_id, "sector": key} for key in chosen]}
+
+
+def _organisation_name(lang: str, institution: str, field: str) -> str:
+    """"National Institute of Tourism", "Institut national du tourisme", "المعهد الوطني للسياحة"."""
+    if lang == "ar":
+        # "المعهد الوطني" + "للسياحة": the article of the field becomes لل.
+        bare = field[2:] if field.startswith("ال") else field
+        return f"{institution} {'لل' if field.startswith('ال') else 'ل'}{bare}"
+    if lang == "fr":
+        return f"{institution} {field}"
+    return f"{institution} {field.title()}"
 
 
 def _joined(lang: str, parts: list[str]) -> str:
@@ -456,15 +607,277 @@ def _event(rng: random.Random, run: str, number: int, event_id: int, programmes:
     }
 
 
+@dataclass(frozen=True)
+class Host:
+    """What an institution's opportunities take from it: where it is, its language and its fields."""
+
+    id: int
+    country: str
+    lang: str
+    fields: tuple[str, ...]
+    approved: bool
+
+
+def _insert_institutions(connection: Any, rng: random.Random, run: str, count: int, password_hash: str,
+                         now: datetime) -> list[Host]:
+    sectors = [plugin.key for plugin in get_registry()]
+    first_account = _next_id(connection, Account.__table__)
+    first_institution = _next_id(connection, TropInstitution.__table__)
+    hosts: list[Host] = []
+    generated = (
+        _institution(rng, run, number, first_account + number, first_institution + number, password_hash,
+                     sectors, now)
+        for number in range(count)
+    )
+    for batch in _batches(generated):
+        connection.execute(insert(Account.__table__), [row["account"] for row in batch])
+        # A TROP member is an approved institution (the role comes with the approval).
+        members = [{"account_id": row["account"]["id"], "role": Role.TROP_MEMBER.value}
+                   for row in batch if row["institution"]["status"] == Status.APPROVED.value]
+        if members:
+            connection.execute(insert(AccountRole.__table__), members)
+        connection.execute(insert(TropInstitution.__table__), [row["institution"] for row in batch])
+        fields = [field for row in batch for field in row["fields"]]
+        if fields:
+            connection.execute(insert(TropInstitutionField.__table__), fields)
+        hosts += [row["host"] for row in batch]
+    return hosts
+
+
+def _account(account_id: int, email: str, name: str, password_hash: str, lang: str, status: Status,
+             created: datetime) -> dict[str, Any]:
+    """A demo profile's account row: confirmed unless the profile is not."""
+    return {
+        "id": account_id,
+        "email": email,
+        "name": name,
+        "password_hash": password_hash,
+        "session_token": secrets.token_urlsafe(24),
+        "language": lang,
+        "email_confirmed_at": None if status == Status.UNCONFIRMED else created,
+        "created_at": created,
+        "last_login_at": None,
+    }
+
+
+def _institution(rng: random.Random, run: str, number: int, account_id: int, institution_id: int,
+                 password_hash: str, sectors: list[str], now: datetime) -> dict[str, Any]:
+    lang = rng.choices(LANGUAGES, (40, 30, 30))[0]
+    country = rng.choice(sorted(OIC_MEMBER_STATES))
+    city = rng.choice(CITIES[country])[lang]
+    trades = [_weighted(rng, FIELDS)[lang] for _ in range(3)]
+    name = f"{_organisation_name(lang, rng.choice(INSTITUTIONS[lang]), trades[0])} {NAME_MARKER}"
+    acronym = _acronym(name.replace(NAME_MARKER, "")) if lang != "ar" else ""
+    description = _description(rng, lang, city, trades)
+    first, last = (rng.choice(names) for names in PEOPLE[lang])
+    status = _weighted(rng, [(weight, status) for status, weight in STATUSES])
+    created = now - timedelta(days=rng.uniform(1, 3 * 365))
+    updated = min(now, created + timedelta(days=rng.uniform(0, 365)))
+    account = _account(account_id, f"institution-{run}-{number}@{DEMO_DOMAIN}", f"{first} {last}",
+                       password_hash, lang, status, created)
+    institution = {
+        "id": institution_id,
+        "account_id": account_id,
+        "name": name,
+        "acronym": acronym,
+        "institution_type": rng.choice(list(INSTITUTION_TYPES)),
+        "country": country,
+        "city": city,
+        "address": "",
+        "website": "",
+        "phone": "",
+        "public_email": f"info-{run}-{number}@{DEMO_DOMAIN}" if rng.random() < 0.6 else "",
+        "contact_name": f"{first} {last}",
+        "contact_position": rng.choice(POSITIONS[lang]),
+        "description": description,
+        "status": status.value,
+        "rejection_reason": REJECTION if status == Status.REJECTED else "",
+        "reviewed_at": updated if status in (Status.APPROVED, Status.REJECTED) else None,
+        "created_at": created,
+        "updated_at": updated,
+        "pending_changes": None,
+        "changes_submitted_at": None,
+        "changes_refused_reason": "",
+    }
+    institution["search_text"] = _search_text(TropInstitution, institution)
+    chosen = tuple(rng.sample(sectors, min(len(sectors), rng.randint(1, 3)))) if sectors else ()
+    return {
+        "account": account,
+        "institution": institution,
+        "fields": [{"institution_id": institution_id, "sector": key} for key in chosen],
+        "host": Host(institution_id, country, lang, chosen, status == Status.APPROVED),
+    }
+
+
+def _insert_opportunities(connection: Any, rng: random.Random, run: str, count: int, hosts: list[Host],
+                          now: datetime) -> None:
+    sectors = [plugin.key for plugin in get_registry()]
+    if not sectors:
+        return  # an opportunity is in a sector
+    # Approved institutions publish; the others (new, or turned down) have nothing in the catalogue yet.
+    publishing = [host for host in hosts if host.approved] or hosts
+    first = _next_id(connection, TrainingOpportunity.__table__)
+    generated = (
+        _opportunity(rng, run, number, first + number, rng.choice(publishing), sectors, now)
+        for number in range(count)
+    )
+    for batch in _batches(generated):
+        connection.execute(insert(TrainingOpportunity.__table__), [row["opportunity"] for row in batch])
+        connection.execute(insert(OpportunityLanguage.__table__),
+                           [language for row in batch for language in row["languages"]])
+
+
+def _topic(rng: random.Random) -> dict[str, str]:
+    """A trade, named as a title names it: "welding", "soudure", "اللحام"."""
+    trade = rng.choice(RARE) if rng.random() < 0.005 else _weighted(rng, FIELDS)
+    return {**trade, "fr": re.sub(r"^(?:de l'|du |de la |des )", "", trade["fr"])}
+
+
+def _opportunity(rng: random.Random, run: str, number: int, opportunity_id: int, host: Host,
+                 sectors: list[str], now: datetime) -> dict[str, Any]:
+    kind = _weighted(rng, OPPORTUNITY_KINDS)
+    topic = _topic(rng)
+    level = rng.choice(LEVELS) if rng.random() < 0.3 else None
+    count = _weighted(rng, TITLE_LANGUAGE_COUNTS)
+    if count == 1:
+        languages = [_weighted(rng, SINGLE_TITLE_LANGUAGES)]  # a few only in Arabic, a few only in French
+    else:
+        languages = [host.lang, *rng.sample([lang for lang in LANGUAGES if lang != host.lang], count - 1)]
+    primary = languages[0]
+
+    if kind == "webinar":
+        modality = "online"
+    else:
+        modality = rng.choices(("face_to_face", "blended", "online"), (75, 15, 10))[0]
+    venue_country: str | None = None
+    venue_city: dict[str, str] = {}
+    if modality != "online":
+        where = rng.random()
+        if where < 0.85:
+            venue_country = host.country
+        elif where < 0.95:
+            venue_country = rng.choice(sorted(OIC_MEMBER_STATES))
+        else:
+            venue_country = rng.choice(sorted(ABROAD))
+        venue_city = ABROAD[venue_country] if venue_country in ABROAD else rng.choice(CITIES[venue_country])
+    audience = rng.randrange(len(AUDIENCES["en"]))  # drawn once, named in each language
+
+    title, description = {}, {}
+    for lang in languages:
+        text = OPPORTUNITY_TITLES[kind][lang].format(topic=topic[lang])
+        if level:
+            text = f"{text} – {level[lang]}"
+        title[lang] = f"{text} {TITLE_MARKERS[lang]}"
+        opening, open_to, practice, standards = OPPORTUNITY_TEXT[lang]
+        sentences = [opening.format(kind=KIND_WORDS[kind][lang], topic=topic[lang]),
+                     open_to.format(audience=AUDIENCES[lang][audience])]
+        if rng.random() < 0.6:
+            sentences.append(practice)
+        paragraphs = [" ".join(sentences)]
+        if rng.random() < 0.4:
+            paragraphs.append(standards)  # plain text: paragraphs are separated by a blank line
+        description[lang] = "\n\n".join(paragraphs)
+    if primary == "ar" and rng.random() < 0.4:
+        title["ar"], description["ar"] = _vowelled(title["ar"]), _vowelled(description["ar"])
+
+    duration_value, duration_unit, length = _duration(rng, kind)
+    on_request = rng.random() < ON_REQUEST
+    start = end = deadline = None
+    if on_request:
+        sort_date = last_date = NO_DATE
+        created = now - timedelta(days=rng.uniform(1, DAYS_BACK))
+    else:
+        start = now.date() + timedelta(days=rng.randint(-DAYS_BACK, DAYS_AHEAD))
+        end = start + timedelta(days=length - 1) if length > 1 else None
+        # As the model keeps them (its listener does not run for Core inserts).
+        sort_date, last_date = start, end or start
+        if rng.random() < 0.7:
+            deadline = start - timedelta(days=rng.randint(7, 45))
+        opened = datetime(start.year, start.month, start.day, 9, tzinfo=UTC) - timedelta(days=rng.randint(30, 150))
+        created = min(now - timedelta(hours=1), opened)
+    updated = min(now, created + timedelta(days=rng.uniform(0, 60)))
+    published = rng.random() < 0.9
+    held = published and rng.random() < 0.01  # staff took a few off the catalogue
+    free = rng.random() < 0.75
+    fee_amount = fee_currency = None
+    if not free:
+        _weight, fee_currency, (low, high, step) = rng.choices(FEES, [fee[0] for fee in FEES])[0]
+        fee_amount = Decimal(rng.randrange(low, high, step))
+    # Mostly one of the institution's fields of training.
+    sector = rng.choice(host.fields) if rng.random() < 0.9 else rng.choice(sectors)
+    instruction = [primary]
+    for _ in range(rng.choices((0, 1, 2), (60, 30, 10))[0]):
+        instruction.append(rng.choice([code for code in OTHER_INSTRUCTION if code not in instruction]))
+    opportunity = {
+        "id": opportunity_id,
+        "institution_id": host.id,
+        "title": title,
+        "description": description,
+        "sector": sector,
+        "kind": kind,
+        "modality": modality,
+        "on_request": on_request,
+        "start_date": start,
+        "end_date": end,
+        "sort_date": sort_date,
+        "last_date": last_date,
+        "duration_value": duration_value,
+        "duration_unit": duration_unit,
+        "venue_country": venue_country,
+        "venue_city": venue_city.get(primary, ""),
+        "target_group": AUDIENCES[primary][audience].capitalize(),
+        "places": None if rng.random() < 0.3 else rng.randint(10, 200 if kind == "webinar" else 40),
+        "is_free": free,
+        "fee_amount": fee_amount,
+        "fee_currency": fee_currency,
+        "application_deadline": deadline,
+        "apply_url": f"https://trop-{run}.{DEMO_DOMAIN}/apply/{number}" if rng.random() < 0.3 else "",
+        "apply_email": f"training-{run}-{number}@{DEMO_DOMAIN}" if rng.random() < 0.6 else "",
+        "published": published and not held,
+        "published_at": created if published else None,
+        "held_reason": HELD_REASON if held else "",
+        "held_at": updated if held else None,
+        "version": 1,
+        "created_at": created,
+        "updated_at": updated,
+    }
+    opportunity["search_text"] = _search_text(TrainingOpportunity, opportunity)
+    return {"opportunity": opportunity,
+            "languages": [{"opportunity_id": opportunity_id, "language": code} for code in instruction]}
+
+
+def _duration(rng: random.Random, kind: str) -> tuple[int, str, int]:
+    """(value, unit, days from the first to the last) of an opportunity of ``kind``."""
+    if kind == "webinar":
+        return rng.randint(1, 3), "hours", 1
+    if kind in ("workshop", "seminar"):
+        days = rng.randint(1, 5)
+        return days, "days", days
+    if kind == "study_visit":
+        days = rng.randint(3, 10)
+        return days, "days", days
+    unit = rng.choices(("days", "weeks", "months"), (50, 35, 15))[0]
+    if unit == "days":
+        days = rng.randint(5, 15)
+        return days, unit, days
+    if unit == "weeks":
+        weeks = rng.randint(2, 6)
+        return weeks, unit, 7 * weeks - 2  # from a Monday to the Friday of the last week
+    months = rng.randint(1, 6)
+    return months, unit, 30 * months
+
+
 def _after_bulk_insert(connection: Any) -> None:
+    # SQLite: the FTS5 triggers indexed each row as it went in; PostgreSQL: the search column is generated.
     if connection.dialect.name != "postgresql":
         return
     # Explicit ids leave the sequences behind; and fresh statistics let the planner see the new rows.
-    for table in ("account", "partner", "event"):
+    for table in ("account", "partner", "event", "trop_institution", "trop_opportunity"):
         connection.execute(text(
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT coalesce(max(id), 1) FROM {table}))"
         ))
-    for table in ("account", "account_role", "partner", "partner_sector", "event"):
+    for table in ("account", "account_role", "partner", "partner_sector", "event", "trop_institution",
+                  "trop_institution_field", "trop_opportunity", "trop_opportunity_language"):
         connection.execute(text(f"ANALYZE {table}"))
 
 
@@ -481,11 +894,21 @@ def _tell_the_page_cache() -> None:
               help="How many demo partners (each with its account) to add.")
 @click.option("--events", default=0, show_default=True, type=click.IntRange(min=0),
               help="How many demo events to add, over the loaded programmes and the years since 2009.")
-@click.option("--seed", type=int, help="Seed of the random choices, to make the same data again.")
+@click.option("--institutions", default=300, show_default=True, type=click.IntRange(min=0),
+              help="How many demo training institutions (TROP, each with its account) to add.")
+@click.option("--opportunities", default=5000, show_default=True, type=click.IntRange(min=0),
+              help="How many demo training opportunities to add, spread over the new institutions.")
+@click.option("--seed", type=int,
+              help="Seed of the random choices, to make the same data again (replacing what that seed made).")
 @click.option("--force", is_flag=True, help="Add demo data even to a database that holds real content.")
 @with_appcontext
-def demo_data_command(partners: int, events: int, seed: int | None, force: bool) -> None:
-    """Add invented partners and events, marked as demo data, in English, Arabic and French."""
+def demo_data_command(partners: int, events: int, institutions: int, opportunities: int, seed: int | None,
+                      force: bool) -> None:
+    """Add invented partners, events, training institutions and training opportunities, marked as demo data,
+    in English, Arabic and French."""
+    if opportunities and not institutions:
+        raise click.UsageError("--opportunities needs --institutions of at least 1: the new institutions "
+                               "offer them.")
     found = real_content()
     if found and not force:
         raise RealContent(
@@ -493,8 +916,14 @@ def demo_data_command(partners: int, events: int, seed: int | None, force: bool)
             "of its own; add --force to mix them anyway."
         )
     password = secrets.token_urlsafe(12)
-    counts = make_demo_data(partners, events, seed=seed, password=password)
-    click.echo(f"Added {counts.partners} demo partners and {counts.events} demo events "
-               f"in {counts.seconds:.1f} s.")
-    if partners:
-        click.echo(f"Every demo account (partner-…@{DEMO_DOMAIN}) has the password: {password}")
+    counts = make_demo_data(partners, events, seed=seed, password=password, institutions=institutions,
+                            opportunities=opportunities)
+    if counts.replaced:
+        click.echo(f"Removed the demo data that an earlier run with the seed {seed} made.")
+    click.echo(f"Added {counts.partners} demo partners, {counts.events} demo events, "
+               f"{counts.institutions} demo training institutions and {counts.opportunities} demo training "
+               f"opportunities in {counts.seconds:.1f} s.")
+    logins = [f"{who}-…@{DEMO_DOMAIN}" for who, made in (("partner", partners), ("institution", institutions))
+              if made]
+    if logins:
+        click.echo(f"Every demo account ({', '.join(logins)}) has the password: {password}")

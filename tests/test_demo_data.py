@@ -1,5 +1,6 @@
-"""``flask demo-data``: invented partners and events, marked as such, found by the search in three
-languages, refused on a database with real content; and Partner Search's capped count on them.
+"""``flask demo-data``: invented partners, events, training institutions and training opportunities,
+marked as such, found by the search in three languages, refused on a database with real content, made
+again in place by the same seed; and Partner Search's capped count on them.
 
 Each test gets a database of its own (a SQLite file, or a schema of the PostgreSQL test database),
 migrated and seeded, since the shared one holds the other tests' real-looking accounts.
@@ -9,21 +10,31 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import date, timedelta
 
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, func, select, text
 
-from oicvet.accounts.models import Account
+from oicvet.accounts.models import Account, Role
 from oicvet.cli import init_migrations
+from oicvet.countries import OIC_MEMBER_STATES
 from oicvet.demo import DEMO_DOMAIN, NAME_MARKER, TITLE_MARKERS, make_demo_data, real_content
 from oicvet.extensions import db
 from oicvet.models import Event
 from oicvet.partners import search as partner_search
 from oicvet.partners.models import Partner, PartnerSector, Status
+from oicvet.plugins.registry import get_registry
+from oicvet.search.folding import query_terms
+from oicvet.search.searchable import matching
 from oicvet.seed import load_seed
+from oicvet.trop.choices import CURRENCIES, INSTITUTION_TYPES, INSTRUCTION_LANGUAGES, KINDS, MODALITIES
+from oicvet.trop.models import NO_DATE, TrainingOpportunity, TropInstitution
 
 PARTNERS, EVENTS = 300, 50
+INSTITUTIONS, OPPORTUNITIES = 60, 600
+#: How a description in each language says that it is demo data.
+DESCRIPTION_MARKERS = {"en": "Demo data", "fr": "Données de démonstration", "ar": "بيانات تجريبية"}
 
 
 @pytest.fixture
@@ -58,6 +69,14 @@ def fresh_app(make_app, database_url, tmp_path):
 def demo_app(fresh_app):
     with fresh_app.app_context():
         make_demo_data(PARTNERS, EVENTS, seed=7, password="a demo password")
+    return fresh_app
+
+
+@pytest.fixture
+def trop_app(fresh_app):
+    with fresh_app.app_context():
+        make_demo_data(0, 0, seed=11, password="a demo password", institutions=INSTITUTIONS,
+                       opportunities=OPPORTUNITIES)
     return fresh_app
 
 
@@ -140,6 +159,8 @@ def test_it_refuses_a_database_with_real_content(fresh_app, make_account):
     result = runner.invoke(args=["demo-data", "--partners", "5", "--events", "2"])
     assert result.exit_code == 0, result.output
     assert "5 demo partners" in result.output and f"@{DEMO_DOMAIN}" in result.output
+    # Unless told otherwise, TROP's catalogue gets a benchmark's worth of training.
+    assert "300 demo training institutions and 5000 demo training opportunities" in result.output
     with fresh_app.app_context():
         db.session.add(Account(email="someone@example.org", name="A real person", password_hash="x"))
         db.session.commit()
@@ -148,10 +169,12 @@ def test_it_refuses_a_database_with_real_content(fresh_app, make_account):
     assert refused.exit_code != 0 and "real content" in refused.output
     with fresh_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Partner)) == 5
-    forced = runner.invoke(args=["demo-data", "--partners", "5", "--force"])
+    forced = runner.invoke(args=["demo-data", "--partners", "5", "--institutions", "0", "--opportunities", "0",
+                                 "--force"])
     assert forced.exit_code == 0, forced.output
     with fresh_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Partner)) == 10
+        assert db.session.scalar(select(func.count()).select_from(TrainingOpportunity)) == 5000
 
 
 def test_an_event_entered_on_the_site_is_real_content(fresh_app):
@@ -168,3 +191,172 @@ def test_setup_never_makes_demo_data(fresh_app):
         result = fresh_app.test_cli_runner().invoke(args=["setup"])
         assert result.exit_code == 0, result.output
         assert db.session.scalar(select(func.count()).select_from(Partner)) == 0
+
+
+def _count(model, *conditions) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(*conditions))
+
+
+def test_training_institutions_are_marked_as_demo_data(trop_app):
+    with trop_app.app_context():
+        sectors = {plugin.key for plugin in get_registry()}
+        institutions = db.session.scalars(select(TropInstitution)).all()
+        assert len(institutions) == INSTITUTIONS
+        assert all(item.name.endswith(NAME_MARKER) for item in institutions)
+        assert all(item.email.endswith(f"@{DEMO_DOMAIN}") for item in institutions)
+        assert all(item.public_email.endswith(f"@{DEMO_DOMAIN}") for item in institutions if item.public_email)
+        statuses = {status: sum(item.status == status for item in institutions) for status in Status}
+        assert statuses[Status.APPROVED] > INSTITUTIONS / 2
+        assert statuses[Status.PENDING] + statuses[Status.REJECTED] > 0
+        # An approved institution is a TROP member; the others are not, as approval alone makes one.
+        for item in institutions:
+            assert item.account.has_role(Role.TROP_MEMBER) == (item.status == Status.APPROVED)
+        assert all(item.country in OIC_MEMBER_STATES for item in institutions)
+        assert all(item.institution_type in INSTITUTION_TYPES for item in institutions)
+        assert all(1 <= len(item.fields) <= 3 and set(item.fields) <= sectors for item in institutions)
+        assert len({item.country for item in institutions}) > 20
+
+
+def test_training_opportunities_are_marked_and_varied(trop_app):
+    today = date.today()
+    with trop_app.app_context():
+        sectors = {plugin.key for plugin in get_registry()}
+        opportunities = db.session.scalars(select(TrainingOpportunity)).all()
+        assert len(opportunities) == OPPORTUNITIES
+        for item in opportunities:
+            assert item.title and set(item.title) <= set(TITLE_MARKERS)
+            assert all(item.title[lang].endswith(marker) for lang, marker in TITLE_MARKERS.items()
+                       if lang in item.title)
+            assert set(item.description) == set(item.title)
+            assert all(DESCRIPTION_MARKERS[lang] in text for lang, text in item.description.items())
+            assert item.sector in sectors and item.kind in KINDS and item.modality in MODALITIES
+            assert 1 <= len(item.languages) <= 3 and set(item.languages) <= set(INSTRUCTION_LANGUAGES)
+            assert item.is_free or (item.fee_amount > 0 and item.fee_currency in CURRENCIES)
+        titles = [set(item.title) for item in opportunities]
+        assert {"ar"} in titles and {"fr"} in titles and {"en", "fr", "ar"} in titles  # some in one language only
+        assert sum(item.is_free for item in opportunities) > OPPORTUNITIES / 2
+        assert {item.fee_currency for item in opportunities} >= {None, "USD", "EUR", "TRY"}
+        assert OPPORTUNITIES / 2 < sum(item.published for item in opportunities) < OPPORTUNITIES  # some drafts
+        # Opportunities are offered by the approved institutions (those of the catalogue).
+        assert all(item.institution.status == Status.APPROVED for item in opportunities)
+        assert sum(item.is_visible for item in opportunities) > OPPORTUNITIES / 2
+        abroad = [item for item in opportunities if item.venue_country not in OIC_MEMBER_STATES | {None}]
+        assert 0 < len(abroad) < OPPORTUNITIES / 10
+        assert any(item.venue_country is None and item.modality == "online" for item in opportunities)
+
+        # From about two years ago to a year ahead; a few on request, which sort last and never end.
+        on_request = [item for item in opportunities if item.on_request]
+        dated = [item for item in opportunities if not item.on_request]
+        assert 0 < len(on_request) < OPPORTUNITIES / 5
+        for item in on_request:
+            assert item.start_date is None and item.sort_date == item.last_date == NO_DATE
+        for item in dated:
+            assert item.sort_date == item.start_date
+            assert item.last_date == (item.end_date or item.start_date) >= item.start_date
+            assert today - timedelta(days=740) < item.start_date < today + timedelta(days=370)
+            if item.application_deadline:
+                assert item.application_deadline < item.start_date
+        assert any(item.is_past(today) for item in dated) and any(not item.is_past(today) for item in dated)
+
+
+def test_the_rows_hold_what_the_models_would_have_stored(trop_app):
+    """Core inserts skip the models' listeners: the search text and the catalogue dates are computed
+    as those would; saving each row again through the ORM changes neither."""
+    with trop_app.app_context():
+        rows = [
+            db.session.scalars(select(TrainingOpportunity).where(TrainingOpportunity.on_request)).first(),
+            db.session.scalars(select(TrainingOpportunity).where(TrainingOpportunity.end_date.is_not(None))).first(),
+            *db.session.scalars(select(TrainingOpportunity).order_by(TrainingOpportunity.id).limit(20)),
+        ]
+        stored = [(row.search_text, row.sort_date, row.last_date) for row in rows]
+        for row in rows:
+            row.target_group += " "
+        institution = db.session.scalars(select(TropInstitution).where(TropInstitution.acronym != "")).first()
+        institution_text = institution.search_text
+        institution.description += " "
+        db.session.flush()
+        assert [(row.search_text, row.sort_date, row.last_date) for row in rows] == stored
+        assert institution.search_text == institution_text
+        db.session.rollback()
+
+
+def test_the_search_finds_demo_training(trop_app):
+    with trop_app.app_context():
+        def found(model, words: str) -> set[int]:
+            return set(db.session.scalars(select(model.id).where(matching(model, query_terms(words)))))
+
+        opportunities = db.session.scalars(select(TrainingOpportunity).order_by(TrainingOpportunity.id)).all()
+        for lang in ("en", "fr", "ar"):
+            item = next(item for item in opportunities if lang in item.title)
+            word = max(re.findall(r"\w+", item.title[lang].replace(TITLE_MARKERS[lang], "")), key=len)
+            assert item.id in found(TrainingOpportunity, word), (lang, word)
+        # French without its accents, Arabic with its short vowels: as visitors type them.
+        accented = next(item for item in opportunities if "Données de démonstration" in item.description.get("fr", ""))
+        assert accented.id in found(TrainingOpportunity, "donnees demonstration")
+        arabic = next(item for item in opportunities if "التدريب" in item.description.get("ar", ""))
+        assert arabic.id in found(TrainingOpportunity, "التَّدْرِيب")
+        # The index is in step with every row: "demo" is in each English or French text, and in no other.
+        expected = {item.id for item in opportunities if {"en", "fr"} & set(item.title)}
+        assert found(TrainingOpportunity, "demo") == expected
+        assert not found(TrainingOpportunity, "zygomorphic")
+
+        institutions = db.session.scalars(select(TropInstitution).order_by(TropInstitution.id)).all()
+        for item in institutions[:10]:
+            word = max(re.findall(r"\w+", item.name.replace(NAME_MARKER, "")), key=len)
+            assert item.id in found(TropInstitution, f"{word} {item.city}")
+
+
+def test_a_visitor_sees_demo_training_marked(trop_app):
+    client = trop_app.test_client()
+    with trop_app.app_context():
+        item = db.session.scalars(
+            select(TrainingOpportunity).join(TrainingOpportunity.institution)
+            .where(TrainingOpportunity.published, TropInstitution.status == Status.APPROVED,
+                   TrainingOpportunity.title["en"].as_string().is_not(None))
+            .order_by(TrainingOpportunity.id)
+        ).first()
+        institution_id = item.institution_id
+    page = client.get(f"/en/trop/opportunities/{item.id}/")
+    assert page.status_code == 200 and "(demo data)" in page.get_data(as_text=True)
+    page = client.get(f"/fr/trop/institutions/{institution_id}/")
+    assert page.status_code == 200 and NAME_MARKER in page.get_data(as_text=True)
+
+
+def test_the_same_seed_makes_the_same_data_again_in_place(fresh_app):
+    runner = fresh_app.test_cli_runner()
+    sizes = ["--partners", "4", "--events", "3", "--institutions", "6", "--opportunities", "40"]
+
+    def made() -> tuple[int, ...]:
+        with fresh_app.app_context():
+            counts = (_count(Account), _count(Partner), _count(Event, Event.seed_key.like("demo-%")),
+                      _count(TropInstitution), _count(TrainingOpportunity))
+            titles = sorted(str(title) for title in db.session.scalars(select(TrainingOpportunity.title)))
+            found = db.session.scalar(select(func.count()).select_from(TrainingOpportunity).where(
+                matching(TrainingOpportunity, query_terms("demo"))))
+            if db.engine.dialect.name == "sqlite":
+                # FTS5 checks its index against the table: deleted rows left no words behind.
+                for table in ("trop_opportunity", "trop_institution", "partner"):
+                    db.session.execute(text(f"INSERT INTO {table}_fts({table}_fts) VALUES ('integrity-check')"))
+            db.session.rollback()
+            return (*counts, found), titles
+
+    first = runner.invoke(args=["demo-data", *sizes, "--seed", "5"])
+    assert first.exit_code == 0, first.output
+    counts, titles = made()
+    assert counts[1:5] == (4, 3, 6, 40) and counts[5] > 0
+    again = runner.invoke(args=["demo-data", *sizes, "--seed", "5", "--force"])
+    assert again.exit_code == 0, again.output
+    assert "Removed the demo data that an earlier run with the seed 5 made" in again.output
+    assert made() == (counts, titles)  # replaced, not duplicated
+    # Another seed (or none) adds to what is there, as before.
+    other = runner.invoke(args=["demo-data", *sizes, "--seed", "6"])
+    assert other.exit_code == 0 and "Removed" not in other.output
+    with fresh_app.app_context():
+        assert _count(TrainingOpportunity) == 80 and _count(Partner) == 8
+
+
+def test_opportunities_need_institutions(fresh_app):
+    result = fresh_app.test_cli_runner().invoke(args=["demo-data", "--institutions", "0", "--opportunities", "5"])
+    assert result.exit_code != 0 and "--institutions" in result.output
+    with fresh_app.app_context():
+        assert _count(TrainingOpportunity) == 0
