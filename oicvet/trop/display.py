@@ -123,9 +123,11 @@ def opportunity_cards(opportunities: Iterable[Card | TrainingOpportunity], today
         if opportunity.application_deadline:
             deadline = deadline_text(opportunity)
             if opportunity.application_deadline < today:
-                lines.append(f'<p class="muted">{escape(gettext("Applications closed on %(date)s", date=deadline))}</p>')
+                closed = escape(gettext("Applications closed on %(date)s", date=deadline))
+                lines.append(f'<p class="muted">{closed}</p>')
             else:
-                lines.append(f"<p>{escape(gettext('Apply by %(date)s', date=deadline))}</p>")
+                apply_by = escape(gettext("Apply by %(date)s", date=deadline))
+                lines.append(f"<p>{apply_by}</p>")
         cards.append("\n  <li>\n    " + "\n    ".join(lines) + "\n  </li>")
     return Markup("".join(cards))
 
