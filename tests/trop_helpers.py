@@ -21,10 +21,13 @@ from oicvet.profiles.status import Status
 from oicvet.trop.models import TrainingOpportunity, TropInstitution
 from tests.conftest import PASSWORD, unique_email
 
+#: Digits become letters: PostgreSQL's parser reads a word such as "12e45" as a number.
+_LETTERS = str.maketrans("0123456789", "ghijklmnop")
+
 
 def unique(prefix: str) -> str:
-    """A name no other test uses; its last word is a keyword that finds this record alone."""
-    return f"{prefix} {uuid.uuid4().hex[:10]}"
+    """A name no other test uses; its last word, of letters only, is a keyword that finds this record alone."""
+    return f"{prefix} {uuid.uuid4().hex[:10].translate(_LETTERS)}"
 
 
 def create_institution(app: Flask, status: Status = Status.APPROVED, *, name: str | None = None,

@@ -171,7 +171,8 @@ class TrainingOpportunity(Translated, Searchable, db.Model):
     def search_words(self) -> str:
         texts: list[str] = []
         for field in (self.title, self.description):
-            texts.extend((field or {}).values())
+            # In the languages' order, not the stored one: PostgreSQL's JSONB keeps its own.
+            texts.extend(text for _language, text in sorted((field or {}).items()))
         texts += [self.target_group or "", self.venue_city or ""]
         return "\n".join(texts)
 
