@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import MetaData, create_engine, event, text
+from sqlalchemy import MetaData, create_engine, event, make_url, text
 
 from config import database_url as normalise_url
 from oicvet import create_app
@@ -46,11 +46,26 @@ def _reset_database(url: str) -> None:
     engine.dispose()
 
 
+def _worker_database(url: str) -> str:
+    """With parallel workers (pytest-xdist), each has a PostgreSQL database of its own, made beside the given one."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}).scalar()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
-    url = normalise_url(os.environ.get("TEST_DATABASE_URL"))
-    if not url:
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'oicvet-test.db'}"
+    given = normalise_url(os.environ.get("TEST_DATABASE_URL"))
+    url = _worker_database(given) if given else f"sqlite:///{tmp_path_factory.mktemp('db') / 'oicvet-test.db'}"
     _reset_database(url)
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, OICVET_PLUGINS=None)
     with app.app_context():
