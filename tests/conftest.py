@@ -46,13 +46,10 @@ def _reset_database(url: str) -> None:
     engine.dispose()
 
 
-def _worker_database(url: str) -> str:
-    """With parallel workers (pytest-xdist), each has a PostgreSQL database of its own, made beside the given one."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if not worker:
-        return url
+def sibling_database(url: str, suffix: str) -> str:
+    """A PostgreSQL database of its own beside the given one (made if missing): ``<name>_<suffix>``."""
     base = make_url(url)
-    name = f"{base.database}_{worker}"
+    name = f"{base.database}_{suffix}"
     engine = create_engine(base, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
         exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}).scalar()
@@ -62,10 +59,8 @@ def _worker_database(url: str) -> str:
     return base.set(database=name).render_as_string(hide_password=False)
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
-    given = normalise_url(os.environ.get("TEST_DATABASE_URL"))
-    url = _worker_database(given) if given else f"sqlite:///{tmp_path_factory.mktemp('db') / 'oicvet-test.db'}"
+def fresh_database(url: str) -> str:
+    """``url``'s database emptied, migrated and seeded with every plugin."""
     _reset_database(url)
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, OICVET_PLUGINS=None)
     with app.app_context():
@@ -79,6 +74,21 @@ def database_url(tmp_path_factory) -> str:
         load_seed()
         _db.engine.dispose()
     return url
+
+
+def make_test_database(tmp_path_factory, name: str) -> str:
+    """A fresh database for this worker: on PostgreSQL (``TEST_DATABASE_URL``) one beside the given one
+    per parallel worker (pytest-xdist) and ``name``; else a SQLite file."""
+    given = normalise_url(os.environ.get("TEST_DATABASE_URL"))
+    if not given:
+        return fresh_database(f"sqlite:///{tmp_path_factory.mktemp(name) / 'oicvet-test.db'}")
+    suffix = "_".join(part for part in (os.environ.get("PYTEST_XDIST_WORKER"), name if name != "db" else "") if part)
+    return fresh_database(sibling_database(given, suffix) if suffix else given)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    return make_test_database(tmp_path_factory, "db")
 
 
 #: Limits high enough for the flows under test; the tests of limits set their own.

@@ -327,13 +327,15 @@ def test_a_title_in_the_pages_language_is_preferred(app, client, institution):
     assert '<div lang="ar" dir="rtl">' in english and "<p>وصف الدورة.</p>" in english
 
 
-def test_the_sitemap_lists_visible_current_opportunities_only(app, client, institution):
+def test_the_sitemap_lists_the_visible_opportunities_ended_ones_too(app, client, institution):
     current = add_opportunity(app, institution)
-    past = add_opportunity(app, institution, start=TODAY - timedelta(days=40))
+    past = add_opportunity(app, institution, start=TODAY - timedelta(days=40))  # still a public page
+    draft = add_opportunity(app, institution, published=False)
     sitemap = client.get("/sitemap.xml").get_data(as_text=True)
     assert f"http://localhost/en/trop/opportunities/{current.id}/" in sitemap
     assert f"http://localhost/fr/trop/opportunities/{current.id}/" in sitemap
-    assert f"/trop/opportunities/{past.id}/" not in sitemap
+    assert f"http://localhost/ar/trop/opportunities/{past.id}/" in sitemap
+    assert f"/trop/opportunities/{draft.id}/" not in sitemap
 
 
 def test_the_catalogue_is_cacheable_and_links_to_its_feeds(client):

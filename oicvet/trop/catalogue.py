@@ -37,7 +37,7 @@ from oicvet.statements import prepared
 from oicvet.trop.blueprint import bp
 from oicvet.trop.choices import kind_choices, language_choices, modality_choices
 from oicvet.trop.models import TrainingOpportunity, TropInstitution
-from oicvet.trop.opportunity_search import OpportunityQuery, When, search, visible_current_ids
+from oicvet.trop.opportunity_search import OpportunityQuery, When, search, visible_ids
 from oicvet.urls import number_arg
 
 #: The longest keyword text read from the URL.
@@ -162,6 +162,6 @@ def opportunity(opportunity_id: int) -> ResponseReturnValue:
 
 
 def listed_pages() -> Iterator[tuple[str, dict[str, Any]]]:
-    """The page of every visible opportunity that has not ended, for the sitemap."""
-    for opportunity_id in visible_current_ids():
+    """The page of every visible opportunity, for the sitemap: ended ones stay public pages."""
+    for opportunity_id in visible_ids():
         yield "trop.opportunity", {"opportunity_id": opportunity_id}

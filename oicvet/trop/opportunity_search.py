@@ -249,9 +249,9 @@ def search(query: OpportunityQuery, page: int, per_page: int, today: date | None
     )
 
 
-def visible_current_ids(today: date | None = None) -> list[int]:
-    """The ids of the visible opportunities that have not ended (the sitemap's)."""
-    statement = prepared("trop opportunities: current ids", lambda: (
-        select(Opportunity.id).where(*_conditions(("today",), OpportunityQuery())).order_by(Opportunity.id)
+def visible_ids() -> list[int]:
+    """The ids of the visible opportunities, ended ones included (the sitemap's)."""
+    statement = prepared("trop opportunities: visible ids", lambda: (
+        select(Opportunity.id).where(Opportunity.published == true()).order_by(Opportunity.id)
     ))
-    return list(db.session.scalars(statement, {"today": today or date.today()}))
+    return list(db.session.scalars(statement))

@@ -4,11 +4,15 @@ Panel, crawled as a logged-in TROP member."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
 
+from tests.conftest import make_test_database
 from tests.crawler import LANGUAGES, Page, Site, crawl, crawl_management_panel, crawl_panel
+from tests.live import serve
 
 #: The pages photographed in each language, by view; the programme is one with events.
 SCREENSHOTS = {
@@ -19,28 +23,42 @@ SCREENSHOTS = {
 
 
 @pytest.fixture(scope="session")
-def trop_seed(live_app) -> dict[str, object]:
+def gate_app(make_app, tmp_path_factory) -> Flask:
+    """The site the gates crawl, on a database of its own: the seed and what the gates add to it,
+    never what other tests left behind (a crawl of their records would only be longer)."""
+    return make_app(SQLALCHEMY_DATABASE_URI=make_test_database(tmp_path_factory, "gates"),
+                    CONTACT_RATE_LIMIT="1000 per minute")
+
+
+@pytest.fixture(scope="session")
+def gate_server(gate_app) -> Iterator[str]:
+    with serve(gate_app) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def trop_seed(gate_app) -> dict[str, object]:
     """A TROP member with a published opportunity (titled in every language) and a draft, and an
     institution waiting for review, so that the crawls reach an institution's page, an opportunity's
     page, every page of the Management Panel and the staff's pages of TROP."""
     from oicvet.profiles.status import Status
     from tests.trop_helpers import add_opportunity, create_institution
 
-    account, institution = create_institution(live_app, name="Quality Gate Institute of Water Trades")
-    published = add_opportunity(live_app, institution, title={
+    account, institution = create_institution(gate_app, name="Quality Gate Institute of Water Trades")
+    published = add_opportunity(gate_app, institution, title={
         "en": "Quality gate workshop on drip irrigation",
         "fr": "Atelier des contrôles de qualité sur l’irrigation goutte à goutte",
         "ar": "ورشة عمل بوابات الجودة حول الري بالتنقيط",
     }, languages=("en", "fr", "ar"))
-    draft = add_opportunity(live_app, institution, title="Quality gate draft course", published=False)
-    _applicant, waiting = create_institution(live_app, Status.PENDING, name="Quality Gate Applicant Institute")
+    draft = add_opportunity(gate_app, institution, title="Quality gate draft course", published=False)
+    _applicant, waiting = create_institution(gate_app, Status.PENDING, name="Quality Gate Applicant Institute")
     return {"member_email": account.email, "institution": institution.id, "published": published.id,
             "draft": draft.id, "waiting": waiting.id}
 
 
 @pytest.fixture(scope="session")
-def site(live_app, trop_seed) -> Site:
-    return crawl(live_app)
+def site(gate_app, trop_seed) -> Site:
+    return crawl(gate_app)
 
 
 @pytest.fixture(scope="session")
@@ -64,16 +82,19 @@ def screenshot_plan(site: Site, folder: Path) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="session")
-def browser_report(browser, live_server, site, screenshot_dir) -> dict[str, list[str]]:
+def browser_report(browser, gate_server, site, screenshot_dir) -> dict[str, list[str]]:
     from tests.quality.browser_checks import check_pages
 
-    return check_pages(browser, live_server, site.pages, screenshot_plan(site, screenshot_dir))
+    plan = screenshot_plan(site, screenshot_dir)
+    photographed = [page for page in site.pages if page.url in plan]
+    pages = list({page.url: page for page in [*pages_per_view(site, PUBLIC_PAGES_PER_VIEW), *photographed]}.values())
+    return check_pages(browser, gate_server, pages, plan)
 
 
 # The staff panel, crawled and checked as a logged-in administrator --------------------------------
 
 @pytest.fixture(scope="session")
-def panel_seed(live_app) -> dict[str, object]:
+def panel_seed(gate_app) -> dict[str, object]:
     """What the panel's pages show for the gates: an event with a photo and a document, an unread
     message, a National Focal Point, an entry of the audit log and a partner waiting for review."""
     from oicvet.accounts.models import Role
@@ -88,17 +109,17 @@ def panel_seed(live_app) -> dict[str, object]:
         create_account,
     )
 
-    admin = create_account(live_app, Role.ADMINISTRATOR, name="Gate Administrator")
-    event = add_event(live_app, "Quality gate workshop on safety at work")
-    add_event_file(live_app, event, EventFile.PHOTO, stored=True)
-    add_event_file(live_app, event, EventFile.DOCUMENT, stored=True)
+    admin = create_account(gate_app, Role.ADMINISTRATOR, name="Gate Administrator")
+    event = add_event(gate_app, "Quality gate workshop on safety at work")
+    add_event_file(gate_app, event, EventFile.PHOTO, stored=True)
+    add_event_file(gate_app, event, EventFile.DOCUMENT, stored=True)
     return {
         "admin": admin.id,
         "event": event,
-        "message": add_message(live_app, "A question for the quality gates"),
-        "focal_point": add_focal_point(live_app),
-        "entry": add_audit_entry(live_app, admin, event),
-        "partner": add_pending_partner(live_app, "Quality Gate Training Institute"),
+        "message": add_message(gate_app, "A question for the quality gates"),
+        "focal_point": add_focal_point(gate_app),
+        "entry": add_audit_entry(gate_app, admin, event),
+        "partner": add_pending_partner(gate_app, "Quality Gate Training Institute"),
         "admin_email": admin.email,
     }
 
@@ -113,59 +134,66 @@ def _logged_in_client(app, email: str):
 
 
 @pytest.fixture(scope="session")
-def panel_client(live_app, panel_seed):
+def panel_client(gate_app, panel_seed):
     """A test client of the live app, logged in as the seeded administrator."""
-    return _logged_in_client(live_app, panel_seed["admin_email"])
+    return _logged_in_client(gate_app, panel_seed["admin_email"])
 
 
 @pytest.fixture(scope="session")
-def panel_site(live_app, panel_client, panel_seed, trop_seed) -> Site:
+def panel_site(gate_app, panel_client, panel_seed, trop_seed) -> Site:
     # The seeded event first, so that the cap on pages per view keeps its photo and document in.
     first = tuple(f"/{lang}/admin/events/{panel_seed['event']}/" for lang in LANGUAGES)
-    return crawl_panel(live_app, panel_client, first)
+    return crawl_panel(gate_app, panel_client, first)
 
 
 @pytest.fixture(scope="session")
-def member_client(live_app, trop_seed):
+def member_client(gate_app, trop_seed):
     """A test client of the live app, logged in as the seeded TROP member."""
-    return _logged_in_client(live_app, trop_seed["member_email"])
+    return _logged_in_client(gate_app, trop_seed["member_email"])
 
 
 @pytest.fixture(scope="session")
-def member_site(live_app, member_client, trop_seed) -> Site:
-    return crawl_management_panel(live_app, member_client)
+def member_site(gate_app, member_client, trop_seed) -> Site:
+    return crawl_management_panel(gate_app, member_client)
 
 
-def one_page_per_view(site: Site) -> list[Page]:
-    """The first page the crawl found of each view, in each language.
+#: How many pages of one view, in each language, the public browser pass opens: the pages of a view
+#: share their template, their records differ (a programme with photos, one without).
+PUBLIC_PAGES_PER_VIEW = 3
+
+
+def pages_per_view(site: Site, count: int) -> list[Page]:
+    """The first ``count`` pages the crawl found of each view, in each language.
 
     The browser pass opens these only: pages of one view share their template, and
     a browser visit costs a second or more. The checks without a browser (valid
     HTML, markup, structure, weight) still read every page crawled.
     """
-    firsts: dict[tuple[str | None, str | None], Page] = {}
+    chosen: dict[tuple[str | None, str | None], list[Page]] = {}
     for page in site.pages:
-        firsts.setdefault((page.endpoint, page.lang), page)
-    return list(firsts.values())
+        found = chosen.setdefault((page.endpoint, page.lang), [])
+        if len(found) < count:
+            found.append(page)
+    return [page for pages in chosen.values() for page in pages]
 
 
-def _browser_report(browser, live_server, site: Site, client) -> dict[str, list[str]]:
+def _browser_report(browser, gate_server, site: Site, client) -> dict[str, list[str]]:
     from tests.quality.browser_checks import check_pages
 
     cookie = client.get_cookie("session")
     assert cookie is not None, "the logged-in client has no session cookie"
-    cookies = [{"name": cookie.key, "value": cookie.value, "url": live_server, "httpOnly": True, "sameSite": "Lax"}]
-    return check_pages(browser, live_server, one_page_per_view(site), cookies=cookies, staff=True)
+    cookies = [{"name": cookie.key, "value": cookie.value, "url": gate_server, "httpOnly": True, "sameSite": "Lax"}]
+    return check_pages(browser, gate_server, pages_per_view(site, 1), cookies=cookies, staff=True)
 
 
 @pytest.fixture(scope="session")
-def panel_browser_report(browser, live_server, panel_site, panel_client) -> dict[str, list[str]]:
-    return _browser_report(browser, live_server, panel_site, panel_client)
+def panel_browser_report(browser, gate_server, panel_site, panel_client) -> dict[str, list[str]]:
+    return _browser_report(browser, gate_server, panel_site, panel_client)
 
 
 @pytest.fixture(scope="session")
-def member_browser_report(browser, live_server, member_site, member_client) -> dict[str, list[str]]:
-    return _browser_report(browser, live_server, member_site, member_client)
+def member_browser_report(browser, gate_server, member_site, member_client) -> dict[str, list[str]]:
+    return _browser_report(browser, gate_server, member_site, member_client)
 
 
 #: The areas behind a login that the gates crawl: the fixtures of each one's crawl and browser pass.

@@ -76,13 +76,13 @@ def test_valid_html(site):
     assert not problems, _report(problems)
 
 
-def test_sitemap_lists_every_public_page_with_its_alternates(site, live_app):
-    problems = checks.sitemap_problems(site, live_app.test_client())
+def test_sitemap_lists_every_public_page_with_its_alternates(site, gate_app):
+    problems = checks.sitemap_problems(site, gate_app.test_client())
     assert not problems, _report(problems)
 
 
-def test_robots_txt_points_to_the_sitemap(live_app):
-    problems = checks.robots_problems(live_app.test_client())
+def test_robots_txt_points_to_the_sitemap(gate_app):
+    problems = checks.robots_problems(gate_app.test_client())
     assert not problems, _report(problems)
 
 
@@ -98,14 +98,14 @@ def test_every_page_is_light(site):
 
 @pytest.mark.browser
 @by_language
-def test_readable_with_javascript_off(browser, live_server, site, lang):
+def test_readable_with_javascript_off(browser, gate_server, site, lang):
     from tests.quality.browser_checks import javascript_off_problems
 
     problems = []
     for endpoint, preferred in SCREENSHOTS.values():
         page = site.find(preferred.format(lang=lang)) or site.first(endpoint, lang)
         assert page, endpoint
-        problems += javascript_off_problems(browser, live_server, page.url)
+        problems += javascript_off_problems(browser, gate_server, page.url)
     assert not problems, _report(problems)
 
 

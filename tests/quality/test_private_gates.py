@@ -24,10 +24,10 @@ def _area_views(app, area: str) -> set[str]:
 
 
 @by_language
-def test_the_crawl_of_each_private_area_reaches_its_every_page(area, area_site, live_app, lang):
+def test_the_crawl_of_each_private_area_reaches_its_every_page(area, area_site, gate_app, lang):
     # The gates are only as good as the crawl: every view of the area, reached by links from its home.
     pages = area_site.in_language(lang)
-    missing = sorted(_area_views(live_app, area) - {page.endpoint for page in pages})
+    missing = sorted(_area_views(gate_app, area) - {page.endpoint for page in pages})
     assert not missing, f"no link of the {area} leads to {missing}"
     assert not area_site.broken, area_site.broken
     assert all(page.status == 200 for page in pages)
@@ -70,7 +70,7 @@ def test_private_area_pages_are_light(area_site):
     assert not problems, _report(problems)
 
 
-def test_private_area_pages_stay_out_of_the_sitemap(area_site, live_app):
-    listed = {checks._local(loc) for loc in checks.read_sitemap(live_app.test_client().get("/sitemap.xml").data)}
+def test_private_area_pages_stay_out_of_the_sitemap(area_site, gate_app):
+    listed = {checks._local(loc) for loc in checks.read_sitemap(gate_app.test_client().get("/sitemap.xml").data)}
     leaked = sorted(page.path for page in area_site.pages if page.path in listed)
     assert not leaked, _report(leaked)
