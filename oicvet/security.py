@@ -70,7 +70,29 @@ class BodyLimit:
             environ.update({"wsgi.input": body, "CONTENT_LENGTH": str(size)})
             environ.pop("HTTP_TRANSFER_ENCODING")  # the body is now one of known length
             environ.pop("wsgi.input_terminated", None)
-        return self.wsgi_app(environ, start_response)
+        response = self.wsgi_app(environ, start_response)
+        _drain(environ, limit)
+        return response
+
+
+def _drain(environ: dict[str, Any], limit: int | None) -> None:
+    """Read what the view left of a body within the limit (a POST answered by a redirect to the login page).
+
+    A server that closes the connection with part of the body unread resets it, and
+    the front server then answers 502 instead of the site's answer. Only where the
+    server ends the stream at the body's end (gunicorn): elsewhere a read would wait.
+    """
+    if not environ.get("wsgi.input_terminated"):
+        return
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return
+    if length <= 0 or (limit is not None and length > limit):
+        return
+    stream = environ["wsgi.input"]
+    while stream.read(65536):
+        pass
 
 
 class SessionInterface(SecureCookieSessionInterface):
