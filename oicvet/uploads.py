@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import secrets
+import unicodedata
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -146,3 +148,11 @@ def send_upload(name: str, content_type: str, download_name: str, as_attachment:
 def delete_upload(name: str) -> None:
     """Remove a kept file; one already gone is not an error."""
     (folder() / Path(name).name).unlink(missing_ok=True)
+
+
+def download_name(title: str, extension: str = "pdf", fallback: str = "document") -> str:
+    """A file name made from a title, in plain ASCII: "Terms of reference" -> "Terms-of-reference.pdf";
+    ``fallback`` for a title without a Latin letter or digit."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", ascii_title).strip("-")[:80].rstrip("-")
+    return f"{stem or fallback}.{extension}"

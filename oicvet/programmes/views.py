@@ -6,8 +6,6 @@ indexed queries; a programme of a plugin that is not loaded does not exist.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from functools import lru_cache
@@ -43,7 +41,7 @@ from oicvet.plugins.registry import get_registry
 from oicvet.programmes.texts import shown, texts_of
 from oicvet.seo import unlisted
 from oicvet.statements import paginate, prepared
-from oicvet.uploads import send_upload
+from oicvet.uploads import download_name, send_upload
 from oicvet.urls import number_arg
 
 bp = Blueprint("programmes", __name__, url_prefix="/<lang:lang>")
@@ -157,13 +155,6 @@ def _file_for_staff(event_id: int, file_id: int) -> EventFile | None:
     if item is None or item.event_id != event_id or not current_user.edits_sector(item.event.sector):
         return None
     return item
-
-
-def download_name(title: str, extension: str = "pdf") -> str:
-    """A file name made from a title, in plain ASCII: "Terms of reference" -> "Terms-of-reference.pdf"."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
-    stem = re.sub(r"[^A-Za-z0-9]+", "-", ascii_title).strip("-")[:80].rstrip("-")
-    return f"{stem or 'document'}.{extension}"
 
 
 class ArchiveFilter(Form):

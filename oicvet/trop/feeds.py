@@ -24,13 +24,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from oicvet.i18n import current_language
-from oicvet.programmes.views import download_name
 from oicvet.seo import unlisted
 from oicvet.trop.blueprint import bp
 from oicvet.trop.catalogue import find_opportunity, requested_filters
 from oicvet.trop.display import deadline_text, opportunity_dates, opportunity_venue
 from oicvet.trop.models import TrainingOpportunity
 from oicvet.trop.opportunity_search import listed
+from oicvet.uploads import download_name
 from oicvet.urls import external_url
 
 if TYPE_CHECKING:
@@ -127,10 +127,7 @@ def opportunity_ics(opportunity_id: int) -> ResponseReturnValue:
         abort(404)
     calendar = _calendar()
     calendar.add_component(_event(found, _public_host()))
-    name = download_name(found.local_title().text, "ics")
-    if name == "document.ics":  # a title without Latin letters
-        name = f"training-opportunity-{found.id}.ics"
-    return _ics(calendar, name)
+    return _ics(calendar, download_name(found.local_title().text, "ics", f"training-opportunity-{found.id}"))
 
 
 @bp.get("/calendar.ics")
