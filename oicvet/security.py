@@ -71,12 +71,17 @@ class BodyLimit:
             environ.pop("HTTP_TRANSFER_ENCODING")  # the body is now one of known length
             environ.pop("wsgi.input_terminated", None)
         response = self.wsgi_app(environ, start_response)
-        _drain(environ, limit)
+        _drain(environ)
         return response
 
 
-def _drain(environ: dict[str, Any], limit: int | None) -> None:
-    """Read what the view left of a body within the limit (a POST answered by a redirect to the login page).
+#: The largest body read only to be dropped: above the largest the front server lets through
+#: (11 MB, to the staff panel's upload forms; 1 MB elsewhere).
+DRAIN_LIMIT = 16 * 1024 * 1024
+
+
+def _drain(environ: dict[str, Any]) -> None:
+    """Read what the view left of a body (an upload answered by a redirect to the login page, say).
 
     A server that closes the connection with part of the body unread resets it, and
     the front server then answers 502 instead of the site's answer. Only where the
@@ -88,7 +93,7 @@ def _drain(environ: dict[str, Any], limit: int | None) -> None:
         length = int(environ.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return
-    if length <= 0 or (limit is not None and length > limit):
+    if length <= 0 or length > DRAIN_LIMIT:
         return
     stream = environ["wsgi.input"]
     while stream.read(65536):
