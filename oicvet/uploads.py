@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from flask import Flask, Response, current_app, send_file
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from oicvet.i18n import lazy_gettext as _l
 
@@ -148,6 +150,26 @@ def send_upload(name: str, content_type: str, download_name: str, as_attachment:
 def delete_upload(name: str) -> None:
     """Remove a kept file; one already gone is not an error."""
     (folder() / Path(name).name).unlink(missing_ok=True)
+
+
+_AFTER_COMMIT = "oicvet.uploads_to_delete"
+
+
+def delete_upload_after_commit(session: Session, name: str) -> None:
+    """Remove a kept file once ``session`` commits (the record that named it is gone for good);
+    a rollback keeps it."""
+    session.info.setdefault(_AFTER_COMMIT, []).append((folder(), name))
+
+
+@event.listens_for(Session, "after_commit")
+def _delete_committed(session: Session) -> None:
+    for path, name in session.info.pop(_AFTER_COMMIT, []):
+        (path / Path(name).name).unlink(missing_ok=True)
+
+
+@event.listens_for(Session, "after_rollback")
+def _keep_rolled_back(session: Session) -> None:
+    session.info.pop(_AFTER_COMMIT, None)
 
 
 def download_name(title: str, extension: str = "pdf", fallback: str = "document") -> str:

@@ -24,5 +24,5 @@ def home() -> ResponseReturnValue:
     if is_admin():
         unread = db.session.scalar(select(func.count()).select_from(ContactMessage).where(
             ContactMessage.read_at.is_(None)))
-    queues = [kind for kind in kinds_of(current_app) if current_user.has_role(*kind.reviewer_roles)]
+    queues = [kind for kind in kinds_of(current_app) if kind.reviews(current_user)]
     return render_template("panel/home.html", sections=visible_sections(), unread=unread, queues=queues)

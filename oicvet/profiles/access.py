@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from flask import current_app
 from flask_login import current_user
 from sqlalchemy import exists
 
 from oicvet.extensions import db
+from oicvet.profiles.kinds import kind_of, kinds_of
 from oicvet.profiles.models import ReviewedProfile
 from oicvet.profiles.status import Status
 
@@ -39,7 +41,8 @@ def can_see(viewer: Any, profile: ReviewedProfile) -> bool:
 
 
 def can_see_contacts(viewer: Any, profile: ReviewedProfile) -> bool:
-    """Contact details are for staff, the owner, and those with an approved profile of the same kind.
+    """Contact details are for staff, the owner, and those with an approved profile of a kind that may see
+    them: the same kind, unless the kind names others (``ProfileKind.contacts_seen_by``).
 
     ``viewer`` is an account, or ``current_user`` (which may be anonymous), or None.
     """
@@ -47,7 +50,12 @@ def can_see_contacts(viewer: Any, profile: ReviewedProfile) -> bool:
         return True
     if viewer is None or not viewer.is_authenticated:
         return False
-    model = type(profile)
-    return bool(db.session.scalar(db.select(exists().where(
+    kind = kind_of(profile)
+    if kind.contacts_seen_by:
+        by_key = {other.key: other for other in kinds_of(current_app)}
+        models = [by_key[key].model for key in kind.contacts_seen_by if key in by_key]
+    else:
+        models = [type(profile)]
+    return any(db.session.scalar(db.select(exists().where(
         model.account_id == viewer.id, model.status == Status.APPROVED
-    ))))
+    ))) for model in models)

@@ -18,6 +18,8 @@ from flask import Flask, current_app
 from oicvet.accounts.models import Role
 
 if TYPE_CHECKING:
+    from sqlalchemy.sql.elements import ColumnElement
+
     from oicvet.forms import Form
     from oicvet.profiles.models import ReviewedProfile
 
@@ -68,6 +70,16 @@ class Labels:
     record: Any  # one profile of the kind, as the audit log names it ("Partner profile")
 
 
+@dataclass(frozen=True)
+class SectorScope:
+    """Profiles that belong to sectors: the editors of a profile's sectors review it too."""
+
+    #: The sectors (plugin keys) a profile belongs to.
+    of_profile: Callable[[Any], frozenset[str]]
+    #: A filter for the kind's profiles that belong to any of the given sectors.
+    where: Callable[[frozenset[str]], ColumnElement[bool]]
+
+
 @dataclass(frozen=True, eq=False)
 class ProfileKind:
     #: The staff pages are at ``/<lang>/admin/<key>/``.
@@ -96,10 +108,40 @@ class ProfileKind:
     reviewer_roles: tuple[Role, ...] = (Role.ADMINISTRATOR,)
     #: The role means "approved" (a TROP member), rather than "registered" (a partner).
     role_on_approval: bool = False
+    #: With a scope, the editors of a profile's sectors review it beside ``reviewer_roles``.
+    sector_scope: SectorScope | None = None
+    #: The kinds (keys) whose approved profiles see this kind's contact details; none: this kind's own.
+    contacts_seen_by: tuple[str, ...] = ()
 
     @property
     def review_blueprint(self) -> str:
         return f"{self.name}_review"
+
+    def reviews(self, account: Any) -> bool:
+        """Whether ``account`` reviews profiles of this kind (all, or those of its sectors)."""
+        if not account.is_authenticated:
+            return False
+        return account.has_role(*self.reviewer_roles) or bool(self._editor_sectors(account))
+
+    def reviews_all(self, account: Any) -> bool:
+        return account.is_authenticated and account.has_role(*self.reviewer_roles)
+
+    def reviews_profile(self, account: Any, profile: Any) -> bool:
+        if self.reviews_all(account):
+            return True
+        sectors = self._editor_sectors(account)
+        return bool(sectors and self.sector_scope and sectors & self.sector_scope.of_profile(profile))
+
+    def review_filter(self, account: Any) -> ColumnElement[bool] | None:
+        """The filter of the profiles ``account`` reviews; None for all of them."""
+        if self.reviews_all(account) or self.sector_scope is None:
+            return None
+        return self.sector_scope.where(self._editor_sectors(account))
+
+    def _editor_sectors(self, account: Any) -> frozenset[str]:
+        if self.sector_scope is None or not account.is_authenticated or not account.has_role(Role.SECTOR_EDITOR):
+            return frozenset()
+        return account.edited_sectors
 
 
 def add_kind(app: Flask, kind: ProfileKind) -> bool:

@@ -6,7 +6,7 @@ Each is written in its reader's language, and every link in it is built with
 
 from __future__ import annotations
 
-from oicvet.accounts.models import Account, AccountRole
+from oicvet.accounts.models import Account, AccountRole, EditorSector, Role
 from oicvet.extensions import db
 from oicvet.mail import send_mail
 from oicvet.profiles.kinds import ProfileKind
@@ -20,16 +20,22 @@ def tell_owner(kind: ProfileKind, profile: ReviewedProfile, template: str) -> No
               **kind.owner_links(profile, account.language))
 
 
-def reviewers(kind: ProfileKind) -> list[Account]:
+def reviewers(kind: ProfileKind, profile: ReviewedProfile | None = None) -> list[Account]:
+    """Those who review ``profile``: the kind's reviewer roles and, with a sector scope, the editors of its
+    sectors."""
     roles = [role.value for role in kind.reviewer_roles]
-    return list(db.session.scalars(
-        db.select(Account).where(Account.id.in_(db.select(AccountRole.account_id).where(AccountRole.role.in_(roles))))
-    ))
+    who = Account.id.in_(db.select(AccountRole.account_id).where(AccountRole.role.in_(roles)))
+    if kind.sector_scope is not None and profile is not None:
+        editors = db.select(AccountRole.account_id).where(AccountRole.role == Role.SECTOR_EDITOR.value)
+        sectors = db.select(EditorSector.account_id).where(
+            EditorSector.sector.in_(sorted(kind.sector_scope.of_profile(profile))))
+        who = who | (Account.id.in_(editors) & Account.id.in_(sectors))
+    return list(db.session.scalars(db.select(Account).where(who).order_by(Account.id)))
 
 
 def tell_reviewers(kind: ProfileKind, profile: ReviewedProfile, template: str) -> None:
     """Let every reviewer know that a profile, or changes to it, wait for review."""
-    for reviewer in reviewers(kind):
+    for reviewer in reviewers(kind, profile):
         review = external_url(f"{kind.review_blueprint}.review", profile_id=profile.id, lang=reviewer.language)
         send_mail(reviewer.email, template, reviewer.language, review=review, **{kind.name: profile})
 

@@ -8,16 +8,16 @@ made from its declaration.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
+from functools import cache, wraps
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from oicvet.accounts.auth import roles_required
 from oicvet.audit import record_change
-from oicvet.extensions import db
+from oicvet.extensions import db, login_manager
 from oicvet.forms import form_expired, forms_check_their_own_csrf
 from oicvet.i18n import lazy_gettext as _l
 from oicvet.models import utcnow
@@ -50,7 +50,7 @@ def review_blueprint(kind: ProfileKind) -> Blueprint:
     bp = Blueprint(kind.review_blueprint, __name__, url_prefix=f"/<lang:lang>/admin/{kind.key}",
                    template_folder="templates")
     forms_check_their_own_csrf(bp)
-    reviewers_only = roles_required(*kind.reviewer_roles)
+    reviewers_only = reviewers_of(kind)
 
     @bp.get("/")
     @reviewers_only
@@ -66,6 +66,24 @@ def review_blueprint(kind: ProfileKind) -> Blueprint:
     return bp
 
 
+def reviewers_of(kind: ProfileKind) -> Callable:
+    """Only the kind's reviewers (sector editors of some of its profiles included); others get the login
+    page or a 403."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not kind.reviews(current_user):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return guarded
+
+    return decorator
+
+
 def _tab() -> Status | str:
     value = request.args.get("status", "")
     if value == CHANGES:
@@ -78,17 +96,21 @@ def _tab() -> Status | str:
 
 def _queue(kind: ProfileKind) -> ResponseReturnValue:
     model = kind.model
-    changes_waiting = (model.status == Status.APPROVED, model.changes_waiting())
+    scope = kind.review_filter(current_user)
+    mine = () if scope is None else (scope,)  # a sector editor's queue: the profiles of its sectors
+    changes_waiting = (model.status == Status.APPROVED, model.changes_waiting(), *mine)
     tab = _tab()
     if tab == CHANGES:
         statement = db.select(model).where(*changes_waiting).order_by(
             model.changes_submitted_at.asc(), model.id.asc()
         )
     else:
-        statement = db.select(model).filter_by(status=tab).order_by(model.updated_at.asc(), model.id.asc())
+        statement = db.select(model).filter_by(status=tab).where(*mine).order_by(
+            model.updated_at.asc(), model.id.asc()
+        )
     profiles = db.session.scalars(statement).all()
     counts: dict[Status | str, int] = dict(
-        db.session.execute(db.select(model.status, db.func.count()).group_by(model.status)).all()
+        db.session.execute(db.select(model.status, db.func.count()).where(*mine).group_by(model.status)).all()
     )
     counts[CHANGES] = db.session.scalar(db.select(db.func.count(model.id)).where(*changes_waiting))
     return render_template(
@@ -98,7 +120,9 @@ def _queue(kind: ProfileKind) -> ResponseReturnValue:
 
 
 def _review(kind: ProfileKind, profile_id: int) -> ResponseReturnValue:
-    profile = db.session.get(kind.model, profile_id) or abort(404)
+    profile = db.session.get(kind.model, profile_id)
+    if profile is None or not kind.reviews_profile(current_user, profile):
+        abort(404)  # another sector's profile is, to its editor, as good as absent
     form = ReviewForm(kind.labels)
     if form.validate_on_submit():
         decide = _DECISIONS.get(request.form.get("decision", ""))

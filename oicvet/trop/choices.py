@@ -6,6 +6,7 @@ from functools import cache
 
 from babel import Locale
 
+from oicvet.choices import WORKING_LANGUAGES, language_choices, language_name
 from oicvet.forms import Choices, translated_choices
 from oicvet.i18n import current_language
 from oicvet.i18n import lazy_gettext as _l
@@ -40,12 +41,8 @@ MODALITIES = {
 #: Units of a duration, with their plural forms (``%(num)d`` is the number).
 DURATION_UNITS = ("hours", "days", "weeks", "months")
 
-#: Languages of instruction (ISO 639-1), named by Babel in the page's language: those of
-#: the member countries and the usual languages of international training.
-INSTRUCTION_LANGUAGES = (
-    "ar", "en", "fr", "tr", "fa", "ur", "ms", "id", "bn", "ru", "az", "kk", "ky", "uz", "tg", "tk",
-    "sq", "ps", "ha", "so", "sw", "pt", "es", "de",
-)
+#: Languages of instruction: the site's list of working languages.
+INSTRUCTION_LANGUAGES = WORKING_LANGUAGES
 
 #: Currencies a fee may be in (ISO 4217), named by Babel in the page's language.
 CURRENCIES = (
@@ -65,12 +62,6 @@ def _locale(language: str) -> Locale:
     return Locale.parse(language)
 
 
-def language_name(code: str, language: str | None = None) -> str:
-    """A language of instruction, named in the page's language."""
-    name = _locale(language or current_language()).languages.get(code, code)
-    return name[:1].upper() + name[1:]
-
-
 def currency_name(code: str, language: str | None = None) -> str:
     return _locale(language or current_language()).currencies.get(code, code)
 
@@ -87,13 +78,14 @@ def modality_choices() -> Choices:
     return translated_choices("trop: modalities", MODALITIES.items)
 
 
-def language_choices() -> Choices:
-    return translated_choices(
-        "trop: languages", lambda: _by_name([(code, language_name(code)) for code in INSTRUCTION_LANGUAGES])
-    )
-
-
 def currency_choices() -> Choices:
     return translated_choices(
         "trop: currencies", lambda: [(code, f"{code} – {currency_name(code)}") for code in CURRENCIES]
     )
+
+
+__all__ = [
+    "CURRENCIES", "DURATION_UNITS", "INSTITUTION_TYPES", "INSTRUCTION_LANGUAGES", "KINDS", "MODALITIES",
+    "currency_choices", "currency_name", "institution_type_choices", "kind_choices", "language_choices",
+    "language_name", "modality_choices",
+]
