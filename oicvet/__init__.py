@@ -85,9 +85,9 @@ def init_layout(app: Flask) -> None:
 
 def init_features(app: Flask) -> None:
     """The site's features; each mounts its pages and adds its menu entries, labels and sitemap."""
-    from oicvet import accounts, contact, pages, panel, partners, programmes, seo, trop
+    from oicvet import accounts, contact, experts, pages, panel, partners, programmes, seo, trop
 
-    for feature in (pages, programmes, contact, accounts, partners, trop, panel, seo):
+    for feature in (pages, programmes, contact, accounts, partners, trop, experts, panel, seo):
         feature.init_app(app)
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from flask import Flask, Response, current_app, send_file
+from flask import Flask, Response, abort, current_app, send_file
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -140,6 +140,8 @@ def store_pdf(stream: IO[bytes], max_bytes: int) -> StoredFile:
 def send_upload(name: str, content_type: str, download_name: str, as_attachment: bool) -> Response:
     """A kept file; documents as attachments, never sniffed into another type."""
     path = folder() / Path(name).name
+    if not path.is_file():
+        abort(404)  # named by a record, but not on disk (demo data, or a folder restored without it)
     response = send_file(path, mimetype=content_type, as_attachment=as_attachment,
                          download_name=download_name, max_age=0, conditional=True)
     response.headers["X-Content-Type-Options"] = "nosniff"

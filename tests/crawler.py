@@ -74,6 +74,8 @@ class PageParser(HTMLParser):
         self.title = ""
         self.h1_count = 0
         self._in_title = False
+        #: The page's robots meta ("noindex" keeps it out of the sitemap).
+        self.robots = ""
         self._form: tuple[str, str, list[tuple[str, str]]] | None = None
         self._select: str | None = None
         self._select_value: str | None = None
@@ -88,6 +90,8 @@ class PageParser(HTMLParser):
             self.style_attributes += 1
         if tag == "a" and a.get("href"):
             self.links.append(a["href"])
+        elif tag == "meta" and a.get("name", "").lower() == "robots":
+            self.robots = a.get("content", "").lower()
         elif tag == "link":
             rel = a.get("rel", "").lower().split()
             if "stylesheet" in rel:

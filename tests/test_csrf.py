@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
+
 from oicvet.accounts import tokens
 from oicvet.accounts.models import Account, Role
+from oicvet.experts.models import Expert
 from oicvet.extensions import db
 from oicvet.partners.models import Partner, Status
-from tests.conftest import PASSWORD, log_in
+from tests.conftest import PASSWORD, log_in, unique_email
+from tests.expert_helpers import SAFETY, create_expert, join_data, pdf_bytes
 
 #: Checked in tests/test_contact.py, and the staff panel's in tests/test_panel_access.py.
 COVERED_ELSEWHERE = {
@@ -26,8 +30,10 @@ def _state(app, account_id: int) -> tuple:
         if account is None:
             return ("deleted",)
         partner = db.session.execute(db.select(Partner).filter_by(account_id=account_id)).scalar_one_or_none()
+        expert = db.session.execute(db.select(Expert).filter_by(account_id=account_id)).scalar_one_or_none()
         return (account.password_hash, account.session_token, account.email_confirmed_at, account.last_login_at,
-                partner and (partner.name, partner.status, partner.pending_changes))
+                partner and (partner.name, partner.status, partner.pending_changes),
+                expert and (expert.name, expert.status, expert.pending_changes, expert.cv_name, account.roles))
 
 
 def _token(app, account_id: int, purpose: str) -> str:
@@ -35,10 +41,22 @@ def _token(app, account_id: int, purpose: str) -> str:
         return tokens.make_token(db.session.get(Account, account_id), purpose)
 
 
+def _expert_fields(**overrides: object) -> dict[str, object]:
+    """A valid expert profile (the joining form's fields without the account, CV and token)."""
+    fields = join_data("")
+    for name in ("csrf_token", "email", "password", "confirm", "cv", "consent"):
+        del fields[name]
+    return {**fields, **overrides}
+
+
 def test_every_post_without_a_token_is_refused(app, make_account, make_partner, outbox):
     admin = make_account(Role.ADMINISTRATOR)
     partner = make_partner(Status.PENDING)
     unconfirmed = make_account(confirmed=False)
+    expert_account, _expert = create_expert(app)
+    applicant_account, applicant = create_expert(app, Status.PENDING, rosters=(SAFETY,))
+    joining = join_data("", email=unique_email("csrf-expert"))
+    del joining["csrf_token"]
     posts = {
         "accounts.login": (None, "/en/account/login", {"email": admin.email, "password": PASSWORD}, admin),
         "accounts.logout": (admin, "/en/account/logout", {}, admin),
@@ -58,6 +76,15 @@ def test_every_post_without_a_token_is_refused(app, make_account, make_partner, 
         "partners.profile": (partner.account, "/en/partners/profile", {"name": "Changed"}, partner.account),
         "partner_review.review": (admin, f"/en/admin/partners/{partner.id}/", {"decision": "approve"},
                                   partner.account),
+        # The expert's forms are complete and valid: only the missing token refuses them.
+        "experts.join": (None, "/en/experts/join", joining, admin),
+        "experts.profile": (expert_account, "/en/experts/profile", _expert_fields(name="Changed Expert"),
+                            expert_account),
+        "experts.replace_cv": (expert_account, "/en/experts/profile/cv",
+                               {"cv": (io.BytesIO(pdf_bytes(2)), "new.pdf")}, expert_account),
+        "experts.withdraw": (expert_account, "/en/experts/profile/withdraw", {"confirm": "y"}, expert_account),
+        "expert_review.review": (admin, f"/en/admin/experts/{applicant.id}/", {"decision": "approve"},
+                                 applicant_account),
     }
     posting = {
         rule.endpoint for rule in app.url_map.iter_rules()

@@ -23,10 +23,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from oicvet.accounts.models import Account, Role
+from oicvet.experts.models import Expert
 from oicvet.models import ContactMessage, Event, FocalPoint
 from oicvet.partners.models import Partner
 from oicvet.profiles.status import Status
 from oicvet.trop.models import TropInstitution
+from tests.expert_helpers import SAFETY, create_expert
 from tests.panel_helpers import (
     OTHER_SECTOR,
     PROGRAMME,
@@ -118,6 +120,10 @@ MATRIX = [
     Row("/opportunities/",                                   "GET",      STAFF),
     Row("/opportunities/<int:opportunity_id>/",              "GET",      STAFF),
     Row("/opportunities/<int:opportunity_id>/",              "POST",     SECTOR_STAFF),
+    # Expert review queue (oicvet/experts/kind.py): administrators, and the editors of a sector with a
+    # roster; the expert here is in labour's roster, and the other sector has no roster (403 on the queue)
+    Row("/experts/",                                         "GET",      SECTOR_STAFF),
+    Row("/experts/<int:profile_id>/",                        "GET POST", SECTOR_STAFF),
 ]
 # fmt: on
 
@@ -199,6 +205,12 @@ def records(app, author) -> Iterator[Callable[[str], dict[str, object]]]:
         made.insert(0, (Partner, profile_id))
         return profile_id
 
+    def expert() -> int:
+        account, found = create_expert(app, Status.PENDING, rosters=(SAFETY,))
+        made.insert(0, (Expert, found.id))
+        made.append((Account, account.id))
+        return found.id
+
     def institution(status: Status) -> TropInstitution:
         account, found = create_institution(app, status)
         made.insert(0, (TropInstitution, found.id))
@@ -223,8 +235,12 @@ def records(app, author) -> Iterator[Callable[[str], dict[str, object]]]:
             values["entry_id"] = add_audit_entry(app, author)
             made.append((AuditEntry, values["entry_id"]))
         if "profile_id" in names:
-            trop = rule.startswith(f"{PREFIX}/institutions/")
-            values["profile_id"] = institution(Status.PENDING).id if trop else partner()
+            if rule.startswith(f"{PREFIX}/institutions/"):
+                values["profile_id"] = institution(Status.PENDING).id
+            elif rule.startswith(f"{PREFIX}/experts/"):
+                values["profile_id"] = expert()
+            else:
+                values["profile_id"] = partner()
         if "opportunity_id" in names:
             values["opportunity_id"] = add_opportunity(app, institution(Status.APPROVED)).id
         return values

@@ -168,25 +168,28 @@ def test_nothing_moves_while_the_address_is_unconfirmed(app, make_partner, outbo
 # --- The declaration of a kind ---------------------------------------------------------------
 
 
-def test_partners_and_training_institutions_are_declared_as_kinds(app, make_partner):
+def test_partners_training_institutions_and_experts_are_declared_as_kinds(app, make_partner):
     partner = make_partner()
     with app.app_context():
-        assert kinds_of(app) == [PARTNERS, INSTITUTIONS]
+        assert [kind.key for kind in kinds_of(app)] == ["partners", "institutions", "experts"]
+        assert kinds_of(app)[:2] == [PARTNERS, INSTITUTIONS]
         assert kind_of(Partner) is PARTNERS and kind_of(db.session.get(Partner, partner.id)) is PARTNERS
     rules = {rule.endpoint: rule.rule for rule in app.url_map.iter_rules()}
     assert rules["partner_review.queue"] == "/<lang:lang>/admin/partners/"
     assert rules["partner_review.review"] == "/<lang:lang>/admin/partners/<int:profile_id>/"
     assert rules["institution_review.queue"] == "/<lang:lang>/admin/institutions/"
+    assert rules["expert_review.queue"] == "/<lang:lang>/admin/experts/"
 
 
 def test_a_kind_is_registered_once_and_a_model_has_one_kind(make_app):
     app = make_app()
     routes = len(list(app.url_map.iter_rules()))
     register_kind(app, PARTNERS)  # again: nothing changes
-    assert len(list(app.url_map.iter_rules())) == routes and kinds_of(app) == [PARTNERS, INSTITUTIONS]
+    kinds = kinds_of(app)
+    assert len(list(app.url_map.iter_rules())) == routes and len(kinds) == 3
     with pytest.raises(ValueError):
         register_kind(app, dataclasses.replace(PARTNERS, key="others", name="other"))
-    assert kinds_of(app) == [PARTNERS, INSTITUTIONS]
+    assert kinds_of(app) == kinds
 
 
 #: A second kind, over the partner table, reviewed by sector editors and worded its own way.

@@ -19,7 +19,8 @@ KERNEL = ["extensions", "i18n", "menu", "templating", "errors", "security", "cac
           "countries", "plugins"]
 #: Blocks that features build on (the audit log, rich text, uploads): they know no feature either.
 BUILDING_BLOCKS = ["audit", "richtext", "uploads"]
-FEATURES = {"pages", "programmes", "contact", "accounts", "partners", "seo", "profiles", "search", "panel", "trop"}
+FEATURES = {"pages", "programmes", "contact", "accounts", "partners", "seo", "profiles", "search", "panel", "trop",
+            "experts"}
 
 
 def _imports(path: Path) -> set[str]:

@@ -6,6 +6,7 @@ Features built on accounts list their pages on the account page with
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,12 +23,16 @@ class AccountLink:
     endpoint: str
     #: The roles that see it; empty: every account.
     roles: frozenset[Role] = frozenset()
+    #: A finer test of the account, beside its roles (a sector editor of some sectors only, say).
+    visible: Callable[[Any], bool] | None = None
 
 
-def add_account_link(app: Flask, order: int, label: Any, endpoint: str, *roles: Role) -> None:
-    """List ``endpoint`` on the account page, for accounts with any of ``roles`` (all when none)."""
+def add_account_link(app: Flask, order: int, label: Any, endpoint: str, *roles: Role,
+                     visible: Callable[[Any], bool] | None = None) -> None:
+    """List ``endpoint`` on the account page, for accounts with any of ``roles`` (all when none)
+    for which ``visible(account)``, if given, is true."""
     links = app.extensions.setdefault("oicvet.account_links", [])
-    links.append((order, AccountLink(label, endpoint, frozenset(roles))))
+    links.append((order, AccountLink(label, endpoint, frozenset(roles), visible)))
     links.sort(key=lambda pair: pair[0])
 
 
@@ -35,7 +40,8 @@ def account_links() -> list[AccountLink]:
     """The links of the logged-in account's page, in order."""
     return [
         link for _order, link in current_app.extensions.get("oicvet.account_links", [])
-        if not link.roles or current_user.has_role(*link.roles)
+        if (not link.roles or current_user.has_role(*link.roles))
+        and (link.visible is None or link.visible(current_user))
     ]
 
 

@@ -25,6 +25,7 @@ __all__ = [
     "MenuLink",
     "PluginError",
     "Programme",
+    "Roster",
     "SectorPlugin",
     "SeedEvent",
 ]
@@ -92,6 +93,22 @@ class SeedEvent:
 
 
 @dataclass(frozen=True)
+class Roster:
+    """A roster of experts the sector keeps: experts of its field register in it, and its
+    editors review them.
+
+    ``key`` is unique on the site and stored with each expert (letters, digits and
+    hyphens); ``fields`` are its fields of expertise, key → lazy label, keys stored too.
+    Leaving the plugin out hides the roster; its experts' records stay.
+    """
+
+    key: str
+    title: Any
+    description: Any
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class MenuLink:
     """An extra page of the plugin's blueprint, listed under its sector."""
 
@@ -111,6 +128,7 @@ class SectorPlugin:
     events: list[SeedEvent] = field(default_factory=list)
     blueprint: Blueprint | None = None
     links: list[MenuLink] = field(default_factory=list)
+    rosters: list[Roster] = field(default_factory=list)
     #: Set by the loader: the folder of the plugin's package.
     root: Path | None = None
 

@@ -8,6 +8,7 @@ configuration (``OICVET_PLUGINS``) chooses which load, and in what order.
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -107,6 +108,7 @@ def load_plugins(folder: Path, enabled: list[str] | None) -> list[SectorPlugin]:
     if enabled is None:
         plugins.sort(key=lambda p: (p.order, p.key))
     _check_unique_slugs(plugins)
+    _check_rosters(plugins)
     return plugins
 
 
@@ -139,6 +141,28 @@ def _check_unique_slugs(plugins: list[SectorPlugin]) -> None:
                 raise PluginError(f"Plugin {plugin.key!r} redeclares programme "
                                   f"{programme.slug!r} of plugin {seen[programme.slug]!r}")
             seen[programme.slug] = plugin.key
+
+
+#: A roster's key and its fields' keys are stored with each expert, and a field's full key is "<roster>.<field>".
+_ROSTER_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,38}$")
+_FIELD_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,38}$")
+
+
+def _check_rosters(plugins: list[SectorPlugin]) -> None:
+    seen: dict[str, str] = {}
+    for plugin in plugins:
+        for roster in plugin.rosters:
+            if not _ROSTER_KEY.match(roster.key):
+                raise PluginError(f"Plugin {plugin.key!r}: roster key {roster.key!r} must be lowercase letters, "
+                                  f"digits and hyphens, up to 39 characters")
+            if roster.key in seen:
+                raise PluginError(f"Plugin {plugin.key!r} redeclares roster {roster.key!r} of plugin "
+                                  f"{seen[roster.key]!r}")
+            bad = [key for key in roster.fields if not _FIELD_KEY.match(key)]
+            if not roster.fields or bad:
+                raise PluginError(f"Plugin {plugin.key!r}: roster {roster.key!r} needs fields of expertise keyed "
+                                  f"by lowercase letters, digits, '_' and '-' (not {bad!r})")
+            seen[roster.key] = plugin.key
 
 
 def register_plugins(app: Flask, plugins: list[SectorPlugin]) -> PluginRegistry:

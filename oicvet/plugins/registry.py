@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from oicvet.plugins import Programme, SectorPlugin
+from oicvet.plugins import Programme, Roster, SectorPlugin
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,22 @@ class ProgrammeEntry:
         return self.programme.slug
 
 
+@dataclass(frozen=True)
+class RosterEntry:
+    """A roster with the sector that keeps it."""
+
+    sector: SectorPlugin
+    roster: Roster
+
+    @property
+    def key(self) -> str:
+        return self.roster.key
+
+    def field_keys(self) -> tuple[str, ...]:
+        """Its fields' full keys, as stored: ``<roster>.<field>``."""
+        return tuple(f"{self.roster.key}.{key}" for key in self.roster.fields)
+
+
 class PluginRegistry:
     """Lookups by key and slug, built once; never changed while the app runs."""
 
@@ -31,9 +47,20 @@ class PluginRegistry:
             prog.slug: ProgrammeEntry(plugin, prog) for plugin in plugins for prog in plugin.programmes
         }
         self.programme_slugs: tuple[str, ...] = tuple(self._programmes)
+        self.rosters: tuple[RosterEntry, ...] = tuple(
+            RosterEntry(plugin, roster) for plugin in plugins for roster in plugin.rosters
+        )
+        self._rosters = {entry.key: entry for entry in self.rosters}
+        #: Every field of expertise of the loaded rosters: full key → (roster entry, label).
+        self.expertise: dict[str, tuple[RosterEntry, object]] = {
+            f"{entry.key}.{key}": (entry, label) for entry in self.rosters for key, label in entry.roster.fields.items()
+        }
 
     def sector(self, key: str) -> SectorPlugin | None:
         return self._sectors.get(key)
+
+    def roster(self, key: str | None) -> RosterEntry | None:
+        return self._rosters.get(key) if key else None
 
     def programme(self, slug: str | None) -> ProgrammeEntry | None:
         return self._programmes.get(slug) if slug else None

@@ -78,6 +78,8 @@ class SectorScope:
     of_profile: Callable[[Any], frozenset[str]]
     #: A filter for the kind's profiles that belong to any of the given sectors.
     where: Callable[[frozenset[str]], ColumnElement[bool]]
+    #: The sectors that may have profiles of the kind at all (the editors of others review none).
+    sectors: Callable[[], frozenset[str]]
 
 
 @dataclass(frozen=True, eq=False)
@@ -141,7 +143,7 @@ class ProfileKind:
     def _editor_sectors(self, account: Any) -> frozenset[str]:
         if self.sector_scope is None or not account.is_authenticated or not account.has_role(Role.SECTOR_EDITOR):
             return frozenset()
-        return account.edited_sectors
+        return account.edited_sectors & self.sector_scope.sectors()
 
 
 def add_kind(app: Flask, kind: ProfileKind) -> bool:

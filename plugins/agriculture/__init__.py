@@ -1,7 +1,7 @@
 """Agriculture & Environment: the sector plugin."""
 
 
-from oicvet.plugins import Programme, SectorPlugin
+from oicvet.plugins import Programme, Roster, SectorPlugin
 from oicvet.plugins import lazy_gettext as _l
 
 plugin = SectorPlugin(
@@ -79,6 +79,29 @@ plugin = SectorPlugin(
                 "institutions learn from one another. Water specialists can also register in "
                 "SESRIC's roster of experts for environment and water."
             ),
+        ),
+    ],
+    rosters=[
+        Roster(
+            key="environment-water",
+            title=_l("Environment and Water"),
+            description=_l(
+                "Specialists in the environment and in water resources who are ready to share their "
+                "knowledge with the institutions of OIC member countries: as trainers, as experts on "
+                "missions, or as authors of studies for the capacity-building programmes of OIC-VET."
+            ),
+            fields={
+                "water-resources": _l("Water resources management"),
+                "water-supply": _l("Drinking water supply and sanitation"),
+                "wastewater": _l("Wastewater treatment and reuse"),
+                "irrigation": _l("Irrigation and water for agriculture"),
+                "climate": _l("Climate change adaptation"),
+                "impact-assessment": _l("Environmental impact assessment"),
+                "waste": _l("Solid waste management"),
+                "biodiversity": _l("Biodiversity and ecosystems"),
+                "land": _l("Desertification and land degradation"),
+                "policy": _l("Environmental policy and law"),
+            },
         ),
     ],
 )

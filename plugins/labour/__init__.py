@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from oicvet.plugins import Programme, SectorPlugin, SeedEvent
+from oicvet.plugins import Programme, Roster, SectorPlugin, SeedEvent
 from oicvet.plugins import lazy_gettext as _l
 
 plugin = SectorPlugin(
@@ -75,6 +75,30 @@ plugin = SectorPlugin(
                 "and health institutions of OIC member countries and is one of the transnational "
                 "networks of OIC-VET."
             ),
+        ),
+    ],
+    rosters=[
+        Roster(
+            key="occupational-safety-health",
+            title=_l("Occupational Safety and Health"),
+            description=_l(
+                "Specialists in safety and health at work who are ready to share their knowledge with the "
+                "institutions of OIC member countries: as trainers, as experts on missions, or as authors of "
+                "studies for the capacity-building programmes of OIC-VET."
+            ),
+            fields={
+                "risk-assessment": _l("Risk assessment and prevention"),
+                "inspection": _l("Labour inspection"),
+                "occupational-health": _l("Occupational health and medicine"),
+                "hygiene": _l("Industrial hygiene"),
+                "chemicals": _l("Chemical safety"),
+                "construction": _l("Safety in construction"),
+                "mining": _l("Safety in mining"),
+                "ergonomics": _l("Ergonomics"),
+                "management-systems": _l("Safety and health management systems"),
+                "accidents": _l("Accident investigation and statistics"),
+                "emergency": _l("Fire safety and emergency preparedness"),
+            },
         ),
     ],
 )

@@ -192,7 +192,8 @@ def sitemap_problems(site: Site, client: FlaskClient) -> list[str]:
     listed = {_local(loc) for loc in entries}
     problems = []
     # Query strings only filter a page (see tests/crawler.py): the sitemap lists the page itself.
-    for path in sorted({page.path for page in site.pages if page.lang}):
+    # A page that asks search engines not to index it (an expert's, about a person) is left out.
+    for path in sorted({page.path for page in site.pages if page.lang and "noindex" not in page.parsed.robots}):
         if path not in listed:
             problems.append(f"{path} is a public page but not in the sitemap (a view with arguments "
                             "lists its pages through oicvet.seo.add_provider)")

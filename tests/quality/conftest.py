@@ -1,6 +1,7 @@
-"""One crawl of the site and one browser pass over it, shared by every gate; the same for the two
-areas behind a login: the staff panel, crawled as a logged-in administrator, and TROP's Management
-Panel, crawled as a logged-in TROP member."""
+"""One crawl of the site and one browser pass over it, shared by every gate; the same for the
+areas behind a login: the staff panel, crawled as a logged-in administrator, TROP's Management
+Panel, crawled as a logged-in TROP member, and the expert's own profile, crawled as a logged-in
+expert."""
 
 from __future__ import annotations
 
@@ -11,7 +12,15 @@ import pytest
 from flask import Flask
 
 from tests.conftest import make_test_database
-from tests.crawler import LANGUAGES, Page, Site, crawl, crawl_management_panel, crawl_panel
+from tests.crawler import (
+    LANGUAGES,
+    PANEL_PAGES_PER_VIEW,
+    Page,
+    Site,
+    crawl,
+    crawl_management_panel,
+    crawl_panel,
+)
 from tests.live import serve
 
 #: The pages photographed in each language, by view; the programme is one with events.
@@ -57,7 +66,22 @@ def trop_seed(gate_app) -> dict[str, object]:
 
 
 @pytest.fixture(scope="session")
-def site(gate_app, trop_seed) -> Site:
+def expert_seed(gate_app) -> dict[str, object]:
+    """An approved expert in both rosters and one waiting for review, so that the crawls reach the
+    roster's search with a result, its pages filtered by roster, an expert's page, the expert's own
+    profile and the staff's review of experts. No crawl reads a CV: it is a file, linked only for
+    staff, partners and its owner, and outside the areas their crawls keep to."""
+    from oicvet.profiles.status import Status
+    from tests.expert_helpers import ENVIRONMENT, SAFETY, create_expert
+
+    account, expert = create_expert(gate_app, name="Quality Gate Expert in Water and Safety",
+                                    rosters=(ENVIRONMENT, SAFETY))
+    _applicant, waiting = create_expert(gate_app, Status.PENDING, name="Quality Gate Applicant Expert")
+    return {"expert_email": account.email, "expert": expert.id, "waiting": waiting.id}
+
+
+@pytest.fixture(scope="session")
+def site(gate_app, trop_seed, expert_seed) -> Site:
     return crawl(gate_app)
 
 
@@ -140,7 +164,7 @@ def panel_client(gate_app, panel_seed):
 
 
 @pytest.fixture(scope="session")
-def panel_site(gate_app, panel_client, panel_seed, trop_seed) -> Site:
+def panel_site(gate_app, panel_client, panel_seed, trop_seed, expert_seed) -> Site:
     # The seeded event first, so that the cap on pages per view keeps its photo and document in.
     first = tuple(f"/{lang}/admin/events/{panel_seed['event']}/" for lang in LANGUAGES)
     return crawl_panel(gate_app, panel_client, first)
@@ -155,6 +179,25 @@ def member_client(gate_app, trop_seed):
 @pytest.fixture(scope="session")
 def member_site(gate_app, member_client, trop_seed) -> Site:
     return crawl_management_panel(gate_app, member_client)
+
+
+def in_expert_profile(path: str) -> bool:
+    """A path of the expert's own profile (``/<lang>/experts/profile...``): never the expert's public
+    page, nor the CV, which are outside it."""
+    parts = path.split("/", 3)  # "", lang, "experts", rest
+    return len(parts) == 4 and parts[2] == "experts" and parts[3].startswith("profile")
+
+
+@pytest.fixture(scope="session")
+def expert_client(gate_app, expert_seed):
+    """A test client of the live app, logged in as the seeded approved expert."""
+    return _logged_in_client(gate_app, expert_seed["expert_email"])
+
+
+@pytest.fixture(scope="session")
+def expert_site(gate_app, expert_client, expert_seed) -> Site:
+    starts = tuple(f"/{lang}/experts/profile" for lang in gate_app.config["LANGUAGES"])
+    return crawl(gate_app, starts, client=expert_client, within=in_expert_profile, per_view=PANEL_PAGES_PER_VIEW)
 
 
 #: How many pages of one view, in each language, the public browser pass opens: the pages of a view
@@ -196,10 +239,16 @@ def member_browser_report(browser, gate_server, member_site, member_client) -> d
     return _browser_report(browser, gate_server, member_site, member_client)
 
 
+@pytest.fixture(scope="session")
+def expert_browser_report(browser, gate_server, expert_site, expert_client) -> dict[str, list[str]]:
+    return _browser_report(browser, gate_server, expert_site, expert_client)
+
+
 #: The areas behind a login that the gates crawl: the fixtures of each one's crawl and browser pass.
 AREAS = {
     "staff panel": ("panel_site", "panel_browser_report"),
     "Management Panel": ("member_site", "member_browser_report"),
+    "expert profile": ("expert_site", "expert_browser_report"),
 }
 
 

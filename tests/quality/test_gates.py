@@ -36,7 +36,8 @@ def test_the_crawl_finds_the_pages_of_each_language(site, lang):
     endpoints = {page.endpoint for page in site.in_language(lang)}
     for endpoint in ("pages.home", "pages.about", "programmes.sector", "programmes.programme",
                      "programmes.event", "programmes.archive", "programmes.summary", "contact.form",
-                     "trop.catalogue", "trop.opportunity", "trop.institutions", "trop.institution", "trop.apply"):
+                     "trop.catalogue", "trop.opportunity", "trop.institutions", "trop.institution", "trop.apply",
+                     "experts.search", "experts.expert", "experts.join"):
         assert endpoint in endpoints, endpoint
     assert not site.broken, site.broken
 

@@ -1,5 +1,6 @@
 """The quality gates on the areas behind a login, found by crawling: the staff panel, as a logged-in
-administrator, and TROP's Management Panel, as a logged-in member (tests/quality/conftest.py: AREAS).
+administrator, TROP's Management Panel, as a logged-in member, and the expert's own profile, as a
+logged-in expert (tests/quality/conftest.py: AREAS).
 
 Their pages are not public: no sitemap entry or meta description is asked of
 them, and they must stay out of the sitemap. In a file of their own, so that
@@ -14,7 +15,8 @@ from tests.quality import checks
 from tests.quality.test_gates import _of, _report, by_language
 
 #: Where each area's pages are: every GET view under this path is reached by a link from its home.
-AREA_PATHS = {"staff panel": "/<lang:lang>/admin", "Management Panel": "/<lang:lang>/trop/manage"}
+AREA_PATHS = {"staff panel": "/<lang:lang>/admin", "Management Panel": "/<lang:lang>/trop/manage",
+              "expert profile": "/<lang:lang>/experts/profile"}
 
 
 def _area_views(app, area: str) -> set[str]:
