@@ -71,8 +71,8 @@ def _on_database(url: str, name: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
-def _data_stamp(partners: int, events: int, institutions: int, opportunities: int) -> str:
-    digest = hashlib.sha256(f"{partners} {events} {institutions} {opportunities}".encode())
+def _data_stamp(partners: int, events: int, institutions: int, opportunities: int, experts: int) -> str:
+    digest = hashlib.sha256(f"{partners} {events} {institutions} {opportunities} {experts}".encode())
     for name in DATA_SOURCES:
         path = ROOT / name
         for file in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
@@ -82,7 +82,7 @@ def _data_stamp(partners: int, events: int, institutions: int, opportunities: in
 
 
 def prepare_postgres(url: str, folder: Path, partners: int, events: int, institutions: int = 0,
-                     opportunities: int = 0) -> Site | None:
+                     opportunities: int = 0, experts: int = 0) -> Site | None:
     """A site on the bench's PostgreSQL database, holding the demo data; None when no server answers.
 
     The database is created when missing, and loaded again only when the sizes or
@@ -102,7 +102,7 @@ def prepare_postgres(url: str, folder: Path, partners: int, events: int, institu
         if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
             admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     site = Site(folder, database_url=url)
-    stamp = _data_stamp(partners, events, institutions, opportunities)
+    stamp = _data_stamp(partners, events, institutions, opportunities, experts)
     with psycopg.connect(_on_database(url, name), autocommit=True) as connection:
         connection.execute("CREATE TABLE IF NOT EXISTS bench_data (stamp text NOT NULL)")
         loaded = connection.execute("SELECT stamp FROM bench_data").fetchone()
@@ -111,7 +111,7 @@ def prepare_postgres(url: str, folder: Path, partners: int, events: int, institu
         # Start from nothing: the demo data is made for an empty database.
         connection.execute("DROP SCHEMA public CASCADE")
         connection.execute("CREATE SCHEMA public")
-    site.load(partners, events, institutions, opportunities)
+    site.load(partners, events, institutions, opportunities, experts)
     with psycopg.connect(_on_database(url, name), autocommit=True) as connection:
         connection.execute("CREATE TABLE IF NOT EXISTS bench_data (stamp text NOT NULL)")
         connection.execute("DELETE FROM bench_data")

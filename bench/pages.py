@@ -43,6 +43,10 @@ PAGES: tuple[Page, ...] = (
     Page("Training opportunity", "/en/trop/opportunities/{opportunity}/"),
     Page("Training Institutions", "/en/trop/institutions/"),
     Page("Training institution", "/en/trop/institutions/{institution}/"),
+    Page("Roster of Experts", "/en/experts/"),
+    Page("Roster of Experts, filtered", "/en/experts/?roster={roster}&field={expertise}"),
+    Page("Roster of Experts, a keyword", "/en/experts/?q={expert_keyword}"),
+    Page("Expert page", "/en/experts/{expert}/"),
 )
 
 
@@ -74,6 +78,11 @@ FINDS: tuple[Find, ...] = (
     Find("trop_keyword", "/en/trop/", r'href="/en/trop/opportunities/\d+/">(?:<span [^>]*>)?([^<]+)',
          _longest_word),
     Find("institution", "/en/trop/institutions/", r'href="/en/trop/institutions/(\d+)/"'),
+    # The first field of expertise offered ("<roster>.<field>"), and its roster: a filter that finds experts.
+    Find("expertise", "/en/experts/", r'<option value="([a-z0-9-]+\.[a-z0-9_-]+)"'),
+    Find("roster", "/en/experts/", r'<option value="([a-z0-9-]+)\.[a-z0-9_-]+"'),
+    Find("expert", "/en/experts/", r'href="/en/experts/(\d+)/"'),
+    Find("expert_keyword", "/en/experts/", r'href="/en/experts/\d+/">(?:<[^>]+>)*([^<]+)', _longest_word),
 )
 
 #: For the memory part: more distinct URLs than the page list, in every language, as real visitors ask.
@@ -88,6 +97,9 @@ MIX_EXTRA: tuple[str, ...] = (
     "/{lang}/trop/opportunities/{opportunity}/",
     "/{lang}/trop/institutions/?page={n}",
     "/{lang}/trop/institutions/{institution}/",
+    "/{lang}/experts/?page={n}",
+    "/{lang}/experts/?roster={roster}&page={n}",
+    "/{lang}/experts/{expert}/",
 )
 MIX_LANGUAGES = ("en", "ar", "fr")
 MIX_PAGES_EACH = 3

@@ -55,6 +55,7 @@ class Options:
     events: int
     institutions: int
     opportunities: int
+    experts: int
     duration: int
     warmup: int
     rss_requests: tuple[int, int]
@@ -66,8 +67,8 @@ class Options:
     def describe(self) -> str:
         first, then = self.rss_requests
         return (
-            f"{self.partners:,} partners, {self.events:,} events, {self.institutions:,} training institutions "
-            f"and {self.opportunities:,} training opportunities of demo data; "
+            f"{self.partners:,} partners, {self.events:,} events, {self.institutions:,} training institutions, "
+            f"{self.opportunities:,} training opportunities and {self.experts:,} experts of demo data; "
             f"wrk -t1 -c{load.CONNECTIONS} for {self.duration} s per page after {self.warmup} s of warm-up, "
             f"with `Cookie: {COOKIE}`; gunicorn with {WORKERS} sync workers; memory after {first:,} and "
             f"{then:,} requests; start-up: median of {self.startup_runs} processes"
@@ -87,6 +88,7 @@ def parse(argv: list[str] | None) -> Options:
     parser.add_argument("--institutions", type=int, help="demo training institutions (default 300; smoke too)")
     parser.add_argument("--opportunities", type=int,
                         help="demo training opportunities (default 5000; smoke too)")
+    parser.add_argument("--experts", type=int, help="demo experts (default 2000; smoke 300)")
     parser.add_argument("--duration", type=int, help="seconds of wrk per page (default 8; smoke 1)")
     parser.add_argument("--warmup", type=int, help="seconds of wrk before each measure (default 2; smoke 0)")
     parser.add_argument("--rss-requests", type=int, nargs=2, metavar=("FIRST", "THEN"),
@@ -114,6 +116,7 @@ def parse(argv: list[str] | None) -> Options:
         # As many in the smoke run: they take seconds to make, and the directory needs a few pages.
         institutions=300 if args.institutions is None else args.institutions,
         opportunities=5_000 if args.opportunities is None else args.opportunities,
+        experts=args.experts if args.experts is not None else (300 if smoke else 2_000),
         duration=args.duration or (1 if smoke else 8),
         warmup=args.warmup if args.warmup is not None else (0 if smoke else 2),
         rss_requests=(first, then),
@@ -192,8 +195,10 @@ class Bench:
     def build(self) -> None:
         options = self.options
         with step(f"A throw-away site: {options.partners:,} partners, {options.events:,} events, "
-                  f"{options.institutions:,} training institutions, {options.opportunities:,} opportunities"):
-            self.site.load(options.partners, options.events, options.institutions, options.opportunities)
+                  f"{options.institutions:,} training institutions, {options.opportunities:,} opportunities, "
+                  f"{options.experts:,} experts"):
+            self.site.load(options.partners, options.events, options.institutions, options.opportunities,
+                           options.experts)
 
     def reference(self) -> load.Load:
         """The bare Flask view under the same gunicorn settings, measured once per run."""
@@ -285,8 +290,9 @@ class Bench:
             section.notes.append(
                 f"VmRSS of each worker, driven by wrk over {len(mix)} URLs in turn, each with its "
                 "language's cookie: every measured page, partners' pages, and pages of the archive, of "
-                "Partner Search, of the TROP catalogue (current and past) and of the Training Institutions, "
-                "with a training opportunity's and an institution's page, in English, Arabic and French."
+                "Partner Search, of the TROP catalogue (current and past), of the Training Institutions and "
+                "of the Roster of Experts (whole and one roster), with a training opportunity's, an "
+                "institution's and an expert's page, in English, Arabic and French."
             )
 
     def startup(self) -> None:
@@ -316,7 +322,7 @@ class Bench:
             with step("The same demo data on PostgreSQL (loaded again only when it changed)"):
                 site = databases.prepare_postgres(self.options.postgres_url, folder, self.options.partners,
                                                   self.options.events, self.options.institutions,
-                                                  self.options.opportunities)
+                                                  self.options.opportunities, self.options.experts)
             if site is None:
                 section.add("PostgreSQL", "", "", "", target, "not measured: no PostgreSQL")
                 say("   PostgreSQL: not measured: no PostgreSQL")

@@ -128,11 +128,14 @@ class Site:
                                f"{done.stdout}{done.stderr}")
         return done.stdout
 
-    def load(self, partners: int, events: int, institutions: int = 0, opportunities: int = 0) -> None:
+    def load(self, partners: int, events: int, institutions: int = 0, opportunities: int = 0,
+             experts: int = 0) -> None:
         self.flask("setup")
-        # The counts are always given: the command's own defaults would add TROP data to a run that asked none.
+        # The counts are always given: the command's own defaults would add TROP data or experts to a run
+        # that asked none.
         self.flask("demo-data", "--partners", str(partners), "--events", str(events),
-                   "--institutions", str(institutions), "--opportunities", str(opportunities))
+                   "--institutions", str(institutions), "--opportunities", str(opportunities),
+                   "--experts", str(experts))
 
 
 def _wait_for_port(port: int, process: subprocess.Popen, log: Path, what: str, seconds: float = 30) -> None:

@@ -1,11 +1,13 @@
-"""Invented partners, events and TROP training, in English, Arabic and French, to try the site at scale.
+"""Invented partners, events, TROP training and experts, in English, Arabic and French, to try the site at scale.
 
 ``flask demo-data --partners 100000 --events 20000`` fills a development or
 benchmark database; ``--institutions`` and ``--opportunities`` (300 and 5,000
 unless told) add training institutions and the training opportunities they
-offer. Everything it makes says so: partners' and institutions' names and
-opportunities' titles carry "(demo data)" (in the title's language for events
-and opportunities), descriptions open with "Demo data", every account's
+offer, and ``--experts`` (300 unless told) experts of the loaded rosters, whose
+CV is named but not there. Everything it makes says so: partners',
+institutions' and experts' names and opportunities' titles carry "(demo data)"
+(in the title's language for events and opportunities), descriptions and
+experts' profiles open with "Demo data", every account's
 address ends in ``@demo.invalid``, and every event has a seed key starting
 with ``demo-``. The command refuses a database that holds anything else (a
 real account, or an event that is neither shipped nor demo) unless given
@@ -48,7 +50,11 @@ from sqlalchemy import delete, func, insert, select, text
 
 from oicvet.accounts.models import Account, AccountRole, Role
 from oicvet.accounts.passwords import hash_password
+from oicvet.choices import WORKING_LANGUAGES
 from oicvet.countries import OIC_MEMBER_STATES
+from oicvet.experts.choices import DEGREES
+from oicvet.experts.choices import LEVELS as LANGUAGE_LEVELS
+from oicvet.experts.models import Expert, ExpertCountry, ExpertField, ExpertLanguage, ExpertRoster
 from oicvet.extensions import db
 from oicvet.models import Event
 from oicvet.partners.models import ORGANISATION_TYPES, Partner, PartnerSector, Status
@@ -290,6 +296,25 @@ KIND_WORDS = {
 #: The catalogue spans about two years back and one ahead; some run on request, without dates.
 DAYS_BACK, DAYS_AHEAD, ON_REQUEST = 730, 365, 0.08
 
+# The Roster of Experts: an expert's profile, by sentence ({area}: of AREAS, {trade}: of FIELDS).
+EXPERT_TEXT = {
+    "en": ("Demo data: an invented expert in {area} and {other}.",
+           "I have trained {audience} in {trade} in several OIC member countries.",
+           "My work follows national TVET occupational standards.",
+           "Available for expert missions, training of trainers and studies."),
+    "fr": ("Données de démonstration : un expert inventé, spécialiste en {area} et en {other}.",
+           "J'ai formé {audience} dans le domaine {trade} dans plusieurs pays membres de l'OCI.",
+           "Mes travaux suivent les référentiels de l'EFTP (TVET) nationaux.",
+           "Disponible pour des missions d'expertise, des formations de formateurs et des études."),
+    "ar": ("بيانات تجريبية: خبير مختلق متخصص في {area} و{other}.",
+           "دربت {audience} في مجال {trade} في عدة دول أعضاء في منظمة التعاون الإسلامي.",
+           "يتبع عملي معايير التعليم والتدريب التقني والمهني (TVET) الوطنية.",
+           "متاح لبعثات الخبراء وتدريب المدربين والدراسات."),
+}
+#: How many rosters an expert joins, and how many other languages than their own they work in.
+ROSTER_COUNTS = ((85, 1), (15, 2))
+MORE_LANGUAGES = ((35, 0), (45, 1), (20, 2))
+
 
 class RealContent(click.ClickException):
     """The database holds content that is not demo data."""
@@ -302,6 +327,7 @@ class Counts:
     seconds: float
     institutions: int = 0
     opportunities: int = 0
+    experts: int = 0
     #: Whether an earlier run with the same seed was there, and was replaced.
     replaced: bool = False
 
@@ -321,9 +347,10 @@ def real_content() -> list[str]:
 
 
 def make_demo_data(partners: int, events: int, seed: int | None = None, password: str | None = None, *,
-                   institutions: int = 0, opportunities: int = 0) -> Counts:
+                   institutions: int = 0, opportunities: int = 0, experts: int = 0) -> Counts:
     """Insert ``partners`` partners (with their accounts), ``events`` events, ``institutions`` training
-    institutions (with their accounts) and ``opportunities`` training opportunities, all marked as demo data.
+    institutions (with their accounts), ``opportunities`` training opportunities and ``experts`` experts
+    (with their accounts), all marked as demo data.
 
     The same seed makes the same data: what an earlier run with that seed made is
     replaced, not duplicated.
@@ -345,10 +372,12 @@ def make_demo_data(partners: int, events: int, seed: int | None = None, password
         hosts = _insert_institutions(connection, rng, run, institutions, password_hash, now)
         if opportunities:
             _insert_opportunities(connection, rng, run, opportunities, hosts, now)
+    if experts:
+        _insert_experts(connection, rng, run, experts, password_hash, now)
     _after_bulk_insert(connection)
     db.session.commit()
     _tell_the_page_cache()
-    return Counts(partners, events, time.perf_counter() - started, institutions, opportunities, replaced)
+    return Counts(partners, events, time.perf_counter() - started, institutions, opportunities, experts, replaced)
 
 
 def _remove_run(connection: Any, run: str) -> bool:
@@ -368,7 +397,7 @@ def _remove_run(connection: Any, run: str) -> bool:
     ).scalar_subquery()
     opportunity = TrainingOpportunity.__table__
     connection.execute(delete(opportunity).where(opportunity.c.institution_id.in_(institutions)))
-    for profile in (TropInstitution.__table__, Partner.__table__):
+    for profile in (TropInstitution.__table__, Partner.__table__, Expert.__table__):
         connection.execute(delete(profile).where(profile.c.account_id.in_(accounts)))
     connection.execute(delete(Account.__table__).where(Account.__table__.c.id.in_(accounts)))
     connection.execute(delete(Event.__table__).where(events))
@@ -867,17 +896,113 @@ def _duration(rng: random.Random, kind: str) -> tuple[int, str, int]:
     return months, unit, 30 * months
 
 
+def _insert_experts(connection: Any, rng: random.Random, run: str, count: int, password_hash: str,
+                    now: datetime) -> None:
+    rosters = [(entry.key, entry.field_keys()) for entry in get_registry().rosters]
+    if not rosters:
+        return  # an expert is in a roster
+    first_account = _next_id(connection, Account.__table__)
+    first_expert = _next_id(connection, Expert.__table__)
+    generated = (
+        _expert(rng, run, number, first_account + number, first_expert + number, password_hash, rosters, now)
+        for number in range(count)
+    )
+    for batch in _batches(generated):
+        connection.execute(insert(Account.__table__), [row["account"] for row in batch])
+        # An expert's role comes with the approval, as for a TROP member.
+        members = [{"account_id": row["account"]["id"], "role": Role.EXPERT.value}
+                   for row in batch if row["expert"]["status"] == Status.APPROVED.value]
+        if members:
+            connection.execute(insert(AccountRole.__table__), members)
+        connection.execute(insert(Expert.__table__), [row["expert"] for row in batch])
+        for table, key in ((ExpertRoster, "rosters"), (ExpertField, "fields"), (ExpertLanguage, "languages"),
+                           (ExpertCountry, "countries")):
+            connection.execute(insert(table.__table__), [child for row in batch for child in row[key]])
+
+
+def _expert(rng: random.Random, run: str, number: int, account_id: int, expert_id: int, password_hash: str,
+            rosters: list[tuple[str, tuple[str, ...]]], now: datetime) -> dict[str, Any]:
+    lang = rng.choices(LANGUAGES, (40, 30, 30))[0]
+    first, last = (rng.choice(names) for names in PEOPLE[lang])
+    name = f"{first} {last} {NAME_MARKER}"
+    # Mostly living in their own member state; some in another, a few abroad.
+    states = sorted(OIC_MEMBER_STATES)
+    nationality = rng.choice(states)
+    where = rng.random()
+    residence = nationality if where < 0.8 else rng.choice(sorted(ABROAD)) if where < 0.9 else rng.choice(states)
+    worked = dict.fromkeys([residence, *rng.sample(states, rng.randint(0, 4))])
+    trade = rng.choice(RARE) if rng.random() < 0.005 else _weighted(rng, FIELDS)
+
+    joined = rng.sample(rosters, min(len(rosters), _weighted(rng, ROSTER_COUNTS)))
+    fields = [rng.choice(keys) for _key, keys in joined]  # one in each roster joined, then others among them
+    others = [key for _roster, keys in joined for key in keys if key not in fields]
+    fields += rng.sample(others, min(len(others), rng.randint(len(fields), 4) - len(fields)))
+
+    # The language of their profile, well; up to two others, at any level.
+    spoken = {lang: rng.choice(("native", "fluent"))}
+    for code in rng.sample([code for code in WORKING_LANGUAGES if code != lang], _weighted(rng, MORE_LANGUAGES)):
+        spoken[code] = rng.choice(list(LANGUAGE_LEVELS))
+
+    area, other = rng.sample(AREAS, 2)
+    opening, trained, standards, available = EXPERT_TEXT[lang]
+    sentences = [opening.format(area=area[lang], other=other[lang]),
+                 trained.format(audience=rng.choice(AUDIENCES[lang]), trade=trade[lang])]
+    sentences += [sentence for sentence, chance in ((standards, 0.5), (available, 0.4)) if rng.random() < chance]
+    profile = " ".join(sentences)
+
+    status = _weighted(rng, [(weight, status) for status, weight in STATUSES])
+    created = now - timedelta(days=rng.uniform(1, 3 * 365))
+    updated = min(now, created + timedelta(days=rng.uniform(0, 365)))
+    account = _account(account_id, f"expert-{run}-{number}@{DEMO_DOMAIN}", name, password_hash, lang, status,
+                       created)
+    expert = {
+        "id": expert_id,
+        "account_id": account_id,
+        "name": name,
+        "nationality": nationality,
+        "residence_country": residence,
+        "institution": _organisation_name(lang, rng.choice(INSTITUTIONS[lang]), trade[lang]),
+        "position": rng.choice(POSITIONS[lang]),
+        "phone": "",
+        "years_experience": rng.randint(0, 40),
+        "degree": rng.choice(list(DEGREES)),
+        "profile": profile,
+        # A name no upload has (those are random hex): there is no file, and deleting the record removes none.
+        "cv_name": f"demo-{run}-{number}.pdf",
+        "cv_size": 0,
+        "cv_uploaded_at": created,
+        "status": status.value,
+        "rejection_reason": REJECTION if status == Status.REJECTED else "",
+        "reviewed_at": updated if status in (Status.APPROVED, Status.REJECTED) else None,
+        "created_at": created,
+        "updated_at": updated,
+        "pending_changes": None,
+        "changes_submitted_at": None,
+        "changes_refused_reason": "",
+    }
+    expert["search_text"] = _search_text(Expert, expert)
+    return {
+        "account": account,
+        "expert": expert,
+        "rosters": [{"expert_id": expert_id, "roster": key} for key, _keys in joined],
+        "fields": [{"expert_id": expert_id, "field": key} for key in fields],
+        "languages": [{"expert_id": expert_id, "language": code, "level": level} for code, level in spoken.items()],
+        "countries": [{"expert_id": expert_id, "country": code} for code in worked],
+    }
+
+
 def _after_bulk_insert(connection: Any) -> None:
     # SQLite: the FTS5 triggers indexed each row as it went in; PostgreSQL: the search column is generated.
     if connection.dialect.name != "postgresql":
         return
     # Explicit ids leave the sequences behind; and fresh statistics let the planner see the new rows.
-    for table in ("account", "partner", "event", "trop_institution", "trop_opportunity"):
+    for table in ("account", "partner", "event", "trop_institution", "trop_opportunity", "expert"):
         connection.execute(text(
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT coalesce(max(id), 1) FROM {table}))"
         ))
     for table in ("account", "account_role", "partner", "partner_sector", "event", "trop_institution",
-                  "trop_institution_field", "trop_opportunity", "trop_opportunity_language"):
+                  "trop_institution_field", "trop_opportunity", "trop_opportunity_language", "expert",
+                  "expert_roster", "expert_field", "expert_language", "expert_country"):
         connection.execute(text(f"ANALYZE {table}"))
 
 
@@ -898,14 +1023,16 @@ def _tell_the_page_cache() -> None:
               help="How many demo training institutions (TROP, each with its account) to add.")
 @click.option("--opportunities", default=5000, show_default=True, type=click.IntRange(min=0),
               help="How many demo training opportunities to add, spread over the new institutions.")
+@click.option("--experts", default=300, show_default=True, type=click.IntRange(min=0),
+              help="How many demo experts (each with its account) to add, in the loaded plugins' rosters.")
 @click.option("--seed", type=int,
               help="Seed of the random choices, to make the same data again (replacing what that seed made).")
 @click.option("--force", is_flag=True, help="Add demo data even to a database that holds real content.")
 @with_appcontext
-def demo_data_command(partners: int, events: int, institutions: int, opportunities: int, seed: int | None,
-                      force: bool) -> None:
-    """Add invented partners, events, training institutions and training opportunities, marked as demo data,
-    in English, Arabic and French."""
+def demo_data_command(partners: int, events: int, institutions: int, opportunities: int, experts: int,
+                      seed: int | None, force: bool) -> None:
+    """Add invented partners, events, training institutions, training opportunities and experts, marked as
+    demo data, in English, Arabic and French."""
     if opportunities and not institutions:
         raise click.UsageError("--opportunities needs --institutions of at least 1: the new institutions "
                                "offer them.")
@@ -917,13 +1044,13 @@ def demo_data_command(partners: int, events: int, institutions: int, opportuniti
         )
     password = secrets.token_urlsafe(12)
     counts = make_demo_data(partners, events, seed=seed, password=password, institutions=institutions,
-                            opportunities=opportunities)
+                            opportunities=opportunities, experts=experts)
     if counts.replaced:
         click.echo(f"Removed the demo data that an earlier run with the seed {seed} made.")
     click.echo(f"Added {counts.partners} demo partners, {counts.events} demo events, "
-               f"{counts.institutions} demo training institutions and {counts.opportunities} demo training "
-               f"opportunities in {counts.seconds:.1f} s.")
-    logins = [f"{who}-…@{DEMO_DOMAIN}" for who, made in (("partner", partners), ("institution", institutions))
-              if made]
+               f"{counts.institutions} demo training institutions, {counts.opportunities} demo training "
+               f"opportunities and {counts.experts} demo experts in {counts.seconds:.1f} s.")
+    logins = [f"{who}-…@{DEMO_DOMAIN}" for who, made in (("partner", partners), ("institution", institutions),
+                                                        ("expert", experts)) if made]
     if logins:
         click.echo(f"Every demo account ({', '.join(logins)}) has the password: {password}")

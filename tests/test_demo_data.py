@@ -1,5 +1,5 @@
-"""``flask demo-data``: invented partners, events, training institutions and training opportunities,
-marked as such, found by the search in three languages, refused on a database with real content, made
+"""``flask demo-data``: invented partners, events, training institutions, training opportunities and
+experts, marked as such, found by the search in three languages, refused on a database with real content, made
 again in place by the same seed; and Partner Search's capped count on them.
 
 Each test gets a database of its own (a SQLite file, or a schema of the PostgreSQL test database),
@@ -17,9 +17,12 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, func, select, text
 
 from oicvet.accounts.models import Account, Role
+from oicvet.choices import WORKING_LANGUAGES
 from oicvet.cli import init_migrations
-from oicvet.countries import OIC_MEMBER_STATES
+from oicvet.countries import OIC_MEMBER_STATES, all_countries
 from oicvet.demo import DEMO_DOMAIN, NAME_MARKER, TITLE_MARKERS, make_demo_data, real_content
+from oicvet.experts.choices import DEGREES, LEVELS
+from oicvet.experts.models import Expert, ExpertField, ExpertRoster
 from oicvet.extensions import db
 from oicvet.models import Event
 from oicvet.partners import search as partner_search
@@ -30,9 +33,11 @@ from oicvet.search.searchable import matching
 from oicvet.seed import load_seed
 from oicvet.trop.choices import CURRENCIES, INSTITUTION_TYPES, INSTRUCTION_LANGUAGES, KINDS, MODALITIES
 from oicvet.trop.models import NO_DATE, TrainingOpportunity, TropInstitution
+from oicvet.uploads import folder
 
 PARTNERS, EVENTS = 300, 50
 INSTITUTIONS, OPPORTUNITIES = 60, 600
+EXPERTS = 200
 #: How a description in each language says that it is demo data.
 DESCRIPTION_MARKERS = {"en": "Demo data", "fr": "Données de démonstration", "ar": "بيانات تجريبية"}
 
@@ -77,6 +82,13 @@ def trop_app(fresh_app):
     with fresh_app.app_context():
         make_demo_data(0, 0, seed=11, password="a demo password", institutions=INSTITUTIONS,
                        opportunities=OPPORTUNITIES)
+    return fresh_app
+
+
+@pytest.fixture
+def experts_app(fresh_app):
+    with fresh_app.app_context():
+        make_demo_data(0, 0, seed=13, password="a demo password", experts=EXPERTS)
     return fresh_app
 
 
@@ -159,8 +171,8 @@ def test_it_refuses_a_database_with_real_content(fresh_app, make_account):
     result = runner.invoke(args=["demo-data", "--partners", "5", "--events", "2"])
     assert result.exit_code == 0, result.output
     assert "5 demo partners" in result.output and f"@{DEMO_DOMAIN}" in result.output
-    # Unless told otherwise, TROP's catalogue gets a benchmark's worth of training.
-    assert "300 demo training institutions and 5000 demo training opportunities" in result.output
+    # Unless told otherwise, TROP's catalogue gets a benchmark's worth of training, and the roster experts.
+    assert "300 demo training institutions, 5000 demo training opportunities and 300 demo experts" in result.output
     with fresh_app.app_context():
         db.session.add(Account(email="someone@example.org", name="A real person", password_hash="x"))
         db.session.commit()
@@ -360,3 +372,113 @@ def test_opportunities_need_institutions(fresh_app):
     assert result.exit_code != 0 and "--institutions" in result.output
     with fresh_app.app_context():
         assert _count(TrainingOpportunity) == 0
+
+
+def test_experts_are_marked_as_demo_data_and_varied(experts_app):
+    with experts_app.app_context():
+        rosters = {entry.key: set(entry.field_keys()) for entry in get_registry().rosters}
+        countries = all_countries()
+        experts = db.session.scalars(select(Expert)).all()
+        assert len(experts) == EXPERTS
+        for expert in experts:
+            assert expert.name.endswith(NAME_MARKER) and expert.email.endswith(f"@{DEMO_DOMAIN}")
+            assert any(expert.profile.startswith(marker) for marker in DESCRIPTION_MARKERS.values())
+            # An expert is one the roster lists: the role comes with the approval.
+            assert expert.account.has_role(Role.EXPERT) == (expert.status == Status.APPROVED)
+            assert expert.rosters and set(expert.rosters) <= set(rosters)
+            assert 1 <= len(expert.expertise) <= 4
+            assert set(expert.expertise) <= set().union(*(rosters[key] for key in expert.rosters))
+            assert all(rosters[key] & set(expert.expertise) for key in expert.rosters)  # a field in each roster
+            languages = [pair.split(":") for pair in expert.languages]
+            assert 1 <= len(languages) <= 3
+            assert all(code in WORKING_LANGUAGES and level in LEVELS for code, level in languages)
+            assert 1 <= len(expert.work_countries) <= 5 and set(expert.work_countries) <= countries
+            assert expert.residence_country in countries and expert.nationality in OIC_MEMBER_STATES
+            assert 0 <= expert.years_experience <= 40 and expert.degree in DEGREES
+            # A CV is named, but there is no file: nothing invented is sent as someone's CV.
+            assert expert.cv_size == 0 and not (folder() / expert.cv_name).exists()
+        statuses = {status: sum(item.status == status for item in experts) for status in Status}
+        assert statuses[Status.APPROVED] > EXPERTS / 2 and statuses[Status.PENDING] > 0
+        assert {key for item in experts for key in item.rosters} == set(rosters)  # every roster has experts
+        assert any(len(item.rosters) > 1 for item in experts)
+        assert {item.profile[:4] for item in experts} >= {"Demo", "Donn", "بيان"}  # in three languages
+        assert len({item.residence_country for item in experts}) > 20
+        assert len({item.years_experience for item in experts}) > 20
+
+
+def test_demo_experts_hold_what_the_model_would_have_stored(experts_app):
+    with experts_app.app_context():
+        experts = db.session.scalars(select(Expert).order_by(Expert.id).limit(20)).all()
+        stored = [expert.search_text for expert in experts]
+        for expert in experts:
+            expert.position += " "
+        db.session.flush()
+        assert [expert.search_text for expert in experts] == stored
+        db.session.rollback()
+
+
+def _expert_ids(html: str) -> list[str]:
+    return re.findall(r'<h2><a href="/\w\w/experts/(\d+)/"', html)
+
+
+@pytest.mark.parametrize(("lang", "query"), [
+    ("en", "invented expert"),
+    ("fr", "donnees demonstration"),  # without its accents
+    ("ar", "بيانات تجريبية"),
+])
+def test_the_roster_finds_demo_experts_in_three_languages(experts_app, lang, query):
+    client = experts_app.test_client()
+    html = client.get(f"/{lang}/experts/", query_string={"q": query}).get_data(as_text=True)
+    found = _expert_ids(html)
+    assert found, query
+    page = client.get(f"/{lang}/experts/{found[0]}/").get_data(as_text=True)
+    assert NAME_MARKER in page and DESCRIPTION_MARKERS[lang] in page
+    assert not _expert_ids(client.get(f"/{lang}/experts/", query_string={"q": "zygomorphic"}).get_data(as_text=True))
+
+
+def test_the_roster_lists_every_approved_demo_expert_and_filters_them(experts_app):
+    client = experts_app.test_client()
+    with experts_app.app_context():
+        approved = _count(Expert, Expert.status == Status.APPROVED)
+        roster = get_registry().rosters[0]
+        field = roster.field_keys()[0]
+        in_field = _count(Expert, Expert.status == Status.APPROVED,
+                          Expert.id.in_(select(ExpertField.expert_id).where(ExpertField.field == field)))
+        # The index is in step with every row: "demo" is in every name.
+        assert db.session.scalar(select(func.count()).select_from(Expert).where(
+            matching(Expert, query_terms("demo")))) == EXPERTS
+    assert f"{approved:,} experts found" in client.get("/en/experts/").get_data(as_text=True)
+    html = client.get("/en/experts/", query_string={"roster": roster.key, "field": field}).get_data(as_text=True)
+    shown = re.search(r'role="status">([\d,]+) experts? found', html)
+    assert 0 < in_field < approved and shown and int(shown.group(1).replace(",", "")) == in_field
+
+
+def test_the_same_seed_replaces_demo_experts_in_place(fresh_app):
+    runner = fresh_app.test_cli_runner()
+    sizes = ["--partners", "0", "--events", "0", "--institutions", "0", "--opportunities", "0", "--experts", "30"]
+
+    def made() -> tuple[int, ...]:
+        with fresh_app.app_context():
+            counts = (_count(Account), _count(Expert), _count(ExpertRoster), _count(ExpertField),
+                      db.session.scalar(select(func.count()).select_from(Expert).where(
+                          matching(Expert, query_terms("demo")))))
+            if db.engine.dialect.name == "sqlite":
+                # FTS5 checks its index against the table: deleted rows left no words behind.
+                db.session.execute(text("INSERT INTO expert_fts(expert_fts) VALUES ('integrity-check')"))
+            db.session.rollback()
+            return counts
+
+    first = runner.invoke(args=["demo-data", *sizes, "--seed", "5"])
+    assert first.exit_code == 0, first.output
+    assert "30 demo experts" in first.output and f"expert-…@{DEMO_DOMAIN}" in first.output
+    counts = made()
+    assert counts[0] == counts[1] == counts[4] == 30 and counts[2] >= 30 and counts[3] >= 30
+    again = runner.invoke(args=["demo-data", *sizes, "--seed", "5", "--force"])
+    assert again.exit_code == 0 and "Removed the demo data" in again.output
+    assert made() == counts  # replaced, with their rosters and fields: nothing left behind
+    runner.invoke(args=["demo-data", *sizes, "--seed", "6"])
+    with fresh_app.app_context():
+        assert _count(Expert) == 60
+    assert runner.invoke(args=["demo-data", *sizes[:-1], "0", "--seed", "7"]).exit_code == 0
+    with fresh_app.app_context():
+        assert _count(Expert) == 60  # --experts 0 adds none
