@@ -141,7 +141,7 @@ def test_dropping_the_index_leaves_the_table(notes):
 
 def test_partners_are_searchable_through_the_service():
     assert Partner.search_fields == ("name", "acronym", "description", "cooperation_areas")
-    assert searchable_tables() == ["partner", "trop_institution", "trop_opportunity"]  # the site's, not this file's
+    assert searchable_tables() == ["expert", "partner", "trop_institution", "trop_opportunity"]  # the site's, not this file's
 
 
 def test_autogenerate_leaves_search_indexes_alone_and_sees_no_other_change(db):
