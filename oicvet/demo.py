@@ -302,13 +302,13 @@ EXPERT_TEXT = {
            "I have trained {audience} in {trade} in several OIC member countries.",
            "My work follows national TVET occupational standards.",
            "Available for expert missions, training of trainers and studies."),
-    "fr": ("Données de démonstration : un expert inventé, spécialiste en {area} et en {other}.",
-           "J'ai formé {audience} dans le domaine {trade} dans plusieurs pays membres de l'OCI.",
-           "Mes travaux suivent les référentiels de l'EFTP (TVET) nationaux.",
+    "fr": ("Données de démonstration : un expert inventé, spécialiste en {area} et en {other}.",
+           "J’ai formé {audience} dans le domaine {trade} dans plusieurs pays membres de l’OCI.",
+           "Mes travaux suivent les référentiels nationaux de l’EFTP.",
            "Disponible pour des missions d'expertise, des formations de formateurs et des études."),
     "ar": ("بيانات تجريبية: خبير مختلق متخصص في {area} و{other}.",
            "دربت {audience} في مجال {trade} في عدة دول أعضاء في منظمة التعاون الإسلامي.",
-           "يتبع عملي معايير التعليم والتدريب التقني والمهني (TVET) الوطنية.",
+           "يتبع عملي المعايير الوطنية للتعليم والتدريب الفني والمهني.",
            "متاح لبعثات الخبراء وتدريب المدربين والدراسات."),
 }
 #: How many rosters an expert joins, and how many other languages than their own they work in.

@@ -387,5 +387,10 @@ def phone_field(label: Any) -> StringField:
 
 
 def with_first_choice(name: str, label: Any, choices: Choices) -> Choices:
-    """``choices`` after an empty choice ("Choose…", "All"), the whole kept once per language under ``name``."""
-    return translated_choices(name, lambda: [("", label), *choices])
+    """``choices`` after an empty choice ("Choose…", "All"), the whole kept once per language.
+
+    Kept under ``name`` and the list it extends (itself made once per language): two
+    forms that give one name to different lists ("All" countries, or all member
+    states) never get each other's.
+    """
+    return translated_choices(f"{name} [{id(choices)}]", lambda: [("", label), *choices])

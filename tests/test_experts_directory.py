@@ -437,3 +437,18 @@ def test_ids_that_are_not_an_expert_are_not_found(app, listed):
             assert response.status_code == 404, (path, response.status_code)
     # The same expert, by its own id, is there: the 404s above are for the ids.
     assert client.get(f"/en/experts/{expert.id}/").status_code == 200
+
+
+def test_the_rosters_country_filters_and_the_directories_keep_their_own_lists(client):
+    # Every country for the roster, the 57 member states for Partner Search and the
+    # Training Institutions: whichever page is asked for first, each keeps its own list.
+    def options(path: str) -> int:
+        html = client.get(path).get_data(as_text=True)
+        select = html[html.index('<select id="country"'):]
+        return len(re.findall(r'<option value="[A-Z]{2}"', select[:select.index("</select>")]))
+
+    for lang in ("fr", "en"):
+        assert options(f"/{lang}/experts/") > 200
+        assert options(f"/{lang}/partners/") == 57
+        assert options(f"/{lang}/trop/institutions/") == 57
+        assert options(f"/{lang}/experts/") > 200

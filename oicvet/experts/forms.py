@@ -281,7 +281,7 @@ class SearchForm(Form):
         every = _l("All")
         self.roster.choices = with_first_choice("all: rosters", every, roster_choices())
         self.field.choices = with_first_choice("all: fields of expertise", every, expertise_choices())
-        self.country.choices = with_first_choice("all: countries", every, country_choices())
+        self.country.choices = with_first_choice("all: countries (every country)", every, country_choices())
         self.worked_in.choices = self.country.choices
         self.language.choices = with_first_choice("all: working languages", every, language_choices())
         self.years.choices = translated_choices("experts: minimum years", lambda: [
