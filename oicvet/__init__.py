@@ -13,7 +13,7 @@ from config import WEAK_SECRET_KEYS, Config, ProductionConfig, get_config
 from oicvet import ratelimits, urls  # ratelimits registers its storage scheme with limits
 from oicvet.i18n import CatalogSource
 from oicvet.plugins import SectorPlugin
-from oicvet.plugins.loader import load_plugins, register_plugins
+from oicvet.plugins.loader import load_plugins, mount_plugin_pages, register_plugins
 
 CORE_TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 
@@ -27,6 +27,7 @@ def create_app(config: str | type[Config] | None = None, **overrides: Any) -> Fl
     init_layout(app)
     register_plugins(app, plugins)
     init_features(app)
+    mount_plugin_pages(app, plugins)
     register_error_handlers(app)
     register_cli(app)
     return app

@@ -226,8 +226,8 @@ def build_translations(sources: list[CatalogSource], languages: Iterable[str]) -
                 )
             first_rule = first_rule or catalog.plural_forms
             for message in catalog:
-                if not message.id or not message.string:
-                    continue
+                if not message.id or not message.string or message.fuzzy:
+                    continue  # a fuzzy entry is never shown, so it cannot clash
                 previous = owners.get(message.id)
                 if previous and previous[1] != message.string:
                     raise CatalogClash(

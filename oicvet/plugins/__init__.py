@@ -10,17 +10,18 @@ extraction keyword); nothing in the core imports a plugin.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, Flask
 
-from oicvet.i18n import lazy_gettext
+from oicvet.i18n import LazyText, lazy_gettext
 
 __all__ = [
     "EVENT_KINDS",
+    "HOOK_TEMPLATES",
     "lazy_gettext",
     "MenuLink",
     "PluginError",
@@ -28,23 +29,34 @@ __all__ = [
     "Roster",
     "SectorPlugin",
     "SeedEvent",
+    "Text",
 ]
 
-#: Kinds of activity an event can be; keys are stored, labels live in the core.
-EVENT_KINDS = (
-    "training_course",
-    "training_workshop",
-    "workshop",
-    "study_visit",
-    "tot_course",
-    "expert_mission",
-    "meeting",
-    "committee_meeting",
-    "conference",
-    "webinar",
-    "launch",
-    "internship",
-)
+#: Kinds of activity an event can be: the key a ``SeedEvent`` names and the database stores, and its
+#: label, as visitors read it (in the core's catalog).
+EVENT_KINDS: dict[str, LazyText] = {
+    "training_course": lazy_gettext("Training course"),
+    "training_workshop": lazy_gettext("Training workshop"),
+    "workshop": lazy_gettext("Workshop"),
+    "study_visit": lazy_gettext("Study visit"),
+    "tot_course": lazy_gettext("Training-of-Trainers course"),
+    "expert_mission": lazy_gettext("Expert mission"),
+    "meeting": lazy_gettext("Meeting"),
+    "committee_meeting": lazy_gettext("Committee meeting"),
+    "conference": lazy_gettext("Conference"),
+    "webinar": lazy_gettext("Webinar"),
+    "launch": lazy_gettext("Launch"),
+    "internship": lazy_gettext("Internship"),
+}
+
+#: The core's pages a plugin may extend with a template of the same name in its own folder
+#: (``<key>/sector.html`` extends ``sector.html``): its sector, programme and event pages.
+HOOK_TEMPLATES = frozenset({"sector.html", "programme.html", "event.html"})
+
+#: Text a plugin declares: a lazy string of its catalog (``_l("…")``), translated when shown.
+Text = LazyText
+#: A seed event's text: a lazy string, or ``{language: text}`` with English.
+SeedText = LazyText | Mapping[str, str]
 
 
 class PluginError(RuntimeError):
@@ -60,9 +72,9 @@ class Programme:
     """
 
     slug: str
-    title: Any
-    summary: Any
-    body: Any
+    title: Text
+    summary: Text
+    body: Text
 
 
 @dataclass(frozen=True)
@@ -79,15 +91,15 @@ class SeedEvent:
     key: str
     programme: str
     kind: str
-    title: Any
+    title: SeedText
     year: int
     start: date | None = None
     end: date | None = None
-    city: Any = None
+    city: SeedText | None = None
     country: str | None = None
     virtual: bool = False
-    summary: Any = None
-    body: Any = None
+    summary: SeedText | None = None
+    body: SeedText | None = None
     participants: int | None = None
     countries: int | None = None
 
@@ -103,16 +115,16 @@ class Roster:
     """
 
     key: str
-    title: Any
-    description: Any
-    fields: dict[str, Any]
+    title: Text
+    description: Text
+    fields: dict[str, Text]
 
 
 @dataclass(frozen=True)
 class MenuLink:
     """An extra page of the plugin's blueprint, listed under its sector."""
 
-    label: Any
+    label: Text
     endpoint: str
 
 
@@ -121,14 +133,17 @@ class SectorPlugin:
     """A sector group and everything it brings to the site."""
 
     key: str
-    title: Any
-    description: Any
+    title: Text
+    description: Text
     order: int
     programmes: list[Programme]
     events: list[SeedEvent] = field(default_factory=list)
     blueprint: Blueprint | None = None
     links: list[MenuLink] = field(default_factory=list)
     rosters: list[Roster] = field(default_factory=list)
+    #: What data cannot say, done in code once the plugin's pages are mounted: ``init_app(app)`` may add
+    #: a sitemap provider for a page with arguments (``oicvet.seo.add_provider``), template globals, ….
+    init_app: Callable[[Flask], None] | None = None
     #: Set by the loader: the folder of the plugin's package.
     root: Path | None = None
 
@@ -143,6 +158,12 @@ class SectorPlugin:
     @property
     def static_dir(self) -> Path | None:
         return self._subdir("static")
+
+    @property
+    def migrations_dir(self) -> Path | None:
+        """The revisions of the plugin's own migration branch (``migrations/versions/``, the branch labelled
+        with its key), upgraded with the core's by ``flask setup``."""
+        return self._subdir("migrations/versions")
 
     def _subdir(self, name: str) -> Path | None:
         if self.root is None:

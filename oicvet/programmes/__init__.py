@@ -14,24 +14,12 @@ from oicvet.extensions import db
 from oicvet.i18n import lazy_gettext as _l
 from oicvet.menu import MenuItem, add_entry
 from oicvet.models import Event
+from oicvet.plugins import EVENT_KINDS
 from oicvet.plugins.registry import get_registry
 from oicvet.programmes import texts  # noqa: F401  (its model: staff's programme texts)
 
-#: What an event is, as visitors read it.
-EVENT_KIND_LABELS = {
-    "training_course": _l("Training course"),
-    "training_workshop": _l("Training workshop"),
-    "workshop": _l("Workshop"),
-    "study_visit": _l("Study visit"),
-    "tot_course": _l("Training-of-Trainers course"),
-    "expert_mission": _l("Expert mission"),
-    "meeting": _l("Meeting"),
-    "committee_meeting": _l("Committee meeting"),
-    "conference": _l("Conference"),
-    "webinar": _l("Webinar"),
-    "launch": _l("Launch"),
-    "internship": _l("Internship"),
-}
+#: What an event is, as visitors read it: the plugin contract's list of kinds.
+EVENT_KIND_LABELS = EVENT_KINDS
 
 
 def sectors_entry() -> MenuItem:
