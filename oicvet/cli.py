@@ -1,10 +1,12 @@
-"""Command-line tasks: ``flask setup``, ``seed``, ``focal-points``, ``accounts``, ``translate``, ``demo-data``."""
+"""Command-line tasks: ``flask setup``, ``seed``, ``focal-points``, ``accounts``, ``translate``, ``demo-data``, ``plugin``."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask
@@ -14,7 +16,9 @@ from oicvet.accounts.cli import accounts
 from oicvet.extensions import db
 from oicvet.i18n import CORE_DOMAIN, DEFAULT_LANGUAGE, LanguageSettingError, babel_locale, languages
 from oicvet.models import FocalPoint
+from oicvet.plugins.loader import offered_migrations
 from oicvet.plugins.registry import get_registry
+from oicvet.plugins.scaffold import plugin_commands
 from oicvet.seed import load_seed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +35,14 @@ def setup_command() -> None:
 
     if "migrate" not in current_app.extensions:  # an app built outside `flask`, as the tests' runner does
         init_migrations(current_app._get_current_object())
-    upgrade()
+    from alembic.script import ScriptDirectory
+
+    # The core's head and each loaded plugin's branch (labelled with its key); not "heads", which would
+    # also migrate a plugin left out.
+    targets = ScriptDirectory(str(MIGRATIONS)).get_heads()
+    targets += [f"{plugin.key}@head" for plugin in get_registry() if plugin.migrations_dir]
+    for target in targets:
+        upgrade(revision=target)
     added = load_seed()
     click.echo(f"Database ready; {added} events added.")
 
@@ -99,13 +110,38 @@ def remove_focal_point(country: str) -> None:
     click.echo(f"Removed {deleted} focal point(s).")
 
 
-def _domains() -> list[tuple[str, Path, Path]]:
-    """(domain, source folder, catalog folder) for the core and each loaded plugin."""
+def _domains(only: str | None = None, source: Path | None = None) -> list[tuple[str, Path, Path]]:
+    """(domain, source folder, catalog folder) for the core and each plugin of the plugin folder; or, with
+    ``only``, for that plugin alone, from ``source`` if given (an installed plugin's source tree).
+
+    An installed plugin's package is in site-packages, which is never written to: its
+    catalogs are updated in its own source tree, with ``--plugin KEY --source PATH``.
+    """
+    from flask import current_app
+
+    if only is not None:
+        plugin = get_registry().sector(only)
+        if plugin is None or plugin.root is None:
+            raise click.BadParameter(f"no loaded plugin has the key {only!r}", param_hint="--plugin")
+        folder = source.resolve() if source is not None else plugin.root
+        if source is None and not _in_plugin_folder(plugin.root, current_app.config["OICVET_PLUGIN_DIR"]):
+            raise click.BadParameter(f"{only!r} is installed ({plugin.root}); give its package's folder in its "
+                                     "source tree with --source", param_hint="--source")
+        return [(plugin.key, folder, folder / "translations")]
     found = [(CORE_DOMAIN, ROOT / "oicvet", ROOT / "translations")]
     for plugin in get_registry():
-        if plugin.root is not None:
+        if plugin.root is None:
+            continue
+        if _in_plugin_folder(plugin.root, current_app.config["OICVET_PLUGIN_DIR"]):
             found.append((plugin.key, plugin.root, plugin.root / "translations"))
+        else:
+            click.echo(f"Skipped {plugin.key!r}, an installed plugin: run this with --plugin {plugin.key} "
+                       "--source <its package's folder in its source tree>.")
     return found
+
+
+def _in_plugin_folder(root: Path, plugin_dir: str | Path) -> bool:
+    return root.resolve().is_relative_to(Path(plugin_dir).resolve())
 
 
 def _pybabel(*args: str) -> None:
@@ -115,18 +151,24 @@ def _pybabel(*args: str) -> None:
 @translate.command("update")
 @click.option("--add", "added", multiple=True, metavar="LANG",
               help="Also create (or update) the catalogs of a language not served yet (repeatable).")
-def translate_update(added: tuple[str, ...]) -> None:
+@click.option("--plugin", "only", metavar="KEY", help="Only this plugin's catalogs, not the core's.")
+@click.option("--source", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="With --plugin: the folder of the plugin's package in its source tree (which holds its "
+                   "translations/); needed for a plugin installed as a distribution.")
+def translate_update(added: tuple[str, ...], only: str | None, source: Path | None) -> None:
     """Extract the strings of the core and each plugin, and merge them into the catalogs.
 
     Every served language's catalogs are updated; a language's first catalogs are
     made with --add, before it is added to LANGUAGES (which needs its core catalog).
     """
+    if source is not None and only is None:
+        raise click.BadParameter("--source goes with --plugin KEY", param_hint="--source")
     wanted = list(dict.fromkeys([*languages(), *(_language_code(lang, "--add") for lang in added)]))
-    for domain, source, catalogs in _domains():
+    for domain, folder, catalogs in _domains(only, source):
         template = catalogs / f"{domain}.pot"
         catalogs.mkdir(exist_ok=True)
-        _pybabel("extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "--no-location",
-                 "--sort-output", "-o", str(template), str(source))
+        _pybabel("extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext", "--no-location",
+                 "--sort-output", "-o", str(template), str(folder))
         for lang in wanted:
             if lang == DEFAULT_LANGUAGE:
                 continue
@@ -149,13 +191,23 @@ def init_migrations(app: Flask) -> None:
 
     from oicvet.extensions import db
 
-    Migrate(app, db, directory=str(MIGRATIONS))
+    migrate = Migrate(app, db, directory=str(MIGRATIONS))
+
+    @migrate.configure
+    def with_plugin_branches(config: Any) -> Any:
+        # A plugin with tables ships its migrations as a branch of its own (``<package>/migrations/versions/``):
+        # Alembic reads them beside the core's, those of plugins left out included.
+        folders = [MIGRATIONS / "versions", *offered_migrations(Path(app.config["OICVET_PLUGIN_DIR"]))]
+        config.set_main_option("path_separator", "os")
+        config.set_main_option("version_locations", os.pathsep.join(str(folder) for folder in folders))
+        return config
 
 
 def init_app(app: Flask) -> None:
     from oicvet.demo import demo_data_command
 
-    for command in (setup_command, seed_command, focal_points, translate, accounts, demo_data_command):
+    for command in (setup_command, seed_command, focal_points, translate, accounts, demo_data_command,
+                    plugin_commands):
         app.cli.add_command(command)
     # `flask …` builds the app within its click command; gunicorn does not.
     if click.get_current_context(silent=True) is not None:
