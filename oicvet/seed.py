@@ -15,7 +15,7 @@ from oicvet.extensions import db
 from oicvet.i18n import in_every_language
 from oicvet.i18n import lazy_gettext as _l
 from oicvet.models import Event
-from oicvet.plugins import SeedEvent
+from oicvet.plugins import PluginError, SeedEvent
 from oicvet.plugins.registry import get_registry
 from oicvet.richtext import texts_to_html
 
@@ -103,7 +103,13 @@ def _event_from(seed: SeedEvent, sector: str | None) -> Event:
 def load_seed() -> int:
     """Add the shipped events that are not in the database yet; return how many."""
     wanted = [(seed, None) for seed in CORE_EVENTS]
+    core_keys = {seed.key for seed in CORE_EVENTS}
     for plugin in get_registry():
+        taken = sorted(core_keys & {seed.key for seed in plugin.events})
+        if taken:
+            # The event already stored under that key is OIC-VET's own: the plugin's would never load.
+            raise PluginError(f"Plugin {plugin.key!r}: the seed event key {taken[0]!r} is one of OIC-VET's own "
+                              f"events; give the event a key of its own")
         wanted += [(seed, plugin.key) for seed in plugin.events]
     present = set(db.session.scalars(db.select(Event.seed_key).where(Event.seed_key.is_not(None))))
     added = 0

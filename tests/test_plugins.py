@@ -179,3 +179,22 @@ def test_a_failing_init_app_stops_start_up_naming_the_plugin(make_app, tmp_path)
     """)
     with pytest.raises(PluginError, match="'faulty'.*init_app.*SOME_SETTING"):
         make_app(OICVET_PLUGIN_DIR=str(tmp_path), OICVET_PLUGINS=["faulty"])
+
+
+def test_a_seed_event_keyed_as_one_of_oicvets_own_stops_the_seed_naming_the_plugin(make_app, tmp_path):
+    # The core's events are stored first under their keys: the plugin's would silently never load.
+    _write_plugin(tmp_path, "copycat", """
+        from oicvet.plugins import Programme, SectorPlugin, SeedEvent
+        from oicvet.plugins import lazy_gettext as _l
+
+        plugin = SectorPlugin(key="copycat", title=_l("Copycat"), description=_l("Copycat"), order=99,
+                              programmes=[Programme("copycat-programme", _l("Copycat"), _l("Copycat"), _l("Copycat"))],
+                              events=[SeedEvent(key="mac-1-2009", programme="copycat-programme", kind="meeting",
+                                                title=_l("Copycat"), year=2009)])
+    """)
+    app = make_app(OICVET_PLUGIN_DIR=str(tmp_path), OICVET_PLUGINS=["copycat"])
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["seed"])
+    assert result.exit_code != 0
+    assert isinstance(result.exception, PluginError)
+    assert "'copycat'" in str(result.exception) and "'mac-1-2009'" in str(result.exception)
