@@ -16,6 +16,9 @@ from oicvet.plugins import EVENT_KINDS, PluginError, SectorPlugin
 from oicvet.plugins.loader import core_names, mount_plugin_pages
 from tests.test_plugins import _write_plugin
 
+# What these check happens at start-up or on the command line, whatever the database.
+pytestmark = pytest.mark.database_free
+
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("en", "ar", "fr")
 
@@ -28,9 +31,6 @@ from flask import Blueprint
 
 from oicvet.plugins import MenuLink, Programme, Roster, SectorPlugin, SeedEvent
 from oicvet.plugins import lazy_gettext as _l
-
-# What these check happens at start-up or on the command line, whatever the database.
-pytestmark = pytest.mark.database_free
 
 blueprint = Blueprint("sector_pages", __name__)
 

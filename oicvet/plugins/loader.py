@@ -195,7 +195,7 @@ def _check_unique_event_keys(plugins: list[SectorPlugin]) -> None:
 
 #: A programme's slug is its address (``/<lang>/programmes/<slug>/``) and is stored with its events;
 #: "oicvet" names OIC-VET's own events, which belong to no programme.
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 _CORE_SLUGS = frozenset({"oicvet"})
 
 
@@ -205,7 +205,7 @@ def _check_unique_slugs(plugins: list[SectorPlugin]) -> None:
         for programme in plugin.programmes:
             if not _SLUG.match(programme.slug) or programme.slug in _CORE_SLUGS:
                 raise PluginError(f"Plugin {plugin.key!r}: the programme slug {programme.slug!r} must be up to 80 "
-                                  f"lowercase letters, digits and hyphens, and not 'oicvet' (OIC-VET's own events)")
+                                  f"lowercase letters, digits, hyphens and '_', and not 'oicvet' (OIC-VET's own events)")
             if programme.slug in seen:
                 raise PluginError(f"Plugin {plugin.key!r} redeclares programme "
                                   f"{programme.slug!r} of plugin {seen[programme.slug]!r}")
