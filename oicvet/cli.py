@@ -158,16 +158,19 @@ def _pybabel(*args: str) -> None:
 def translate_update(added: tuple[str, ...], only: str | None, source: Path | None) -> None:
     """Extract the strings of the core and each plugin, and merge them into the catalogs.
 
-    Every served language's catalogs are updated; a language's first catalogs are
-    made with --add, before it is added to LANGUAGES (which needs its core catalog).
+    The catalogs of every served language, and of every language the core ships a catalog for
+    (served or not, such as Turkish), are updated; a language's first catalogs are made with
+    --add, before it is added to LANGUAGES (which needs its core catalog).
     """
     if source is not None and only is None:
         raise click.BadParameter("--source goes with --plugin KEY", param_hint="--source")
-    wanted = list(dict.fromkeys([*languages(), *(_language_code(lang, "--add") for lang in added)]))
+    shipped = sorted(path.parts[-3] for path in (ROOT / "translations").glob("*/LC_MESSAGES/messages.po"))
+    wanted = list(dict.fromkeys([*languages(), *shipped, *(_language_code(lang, "--add") for lang in added)]))
     for domain, folder, catalogs in _domains(only, source):
         template = catalogs / f"{domain}.pot"
         catalogs.mkdir(exist_ok=True)
-        _pybabel("extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext", "--no-location",
+        _pybabel("extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext",
+                 "-k", "lazy_ngettext:1,2", "--no-location",
                  "--sort-output", "-o", str(template), str(folder))
         for lang in wanted:
             if lang == DEFAULT_LANGUAGE:

@@ -56,6 +56,7 @@ from oicvet.experts.choices import DEGREES
 from oicvet.experts.choices import LEVELS as LANGUAGE_LEVELS
 from oicvet.experts.models import Expert, ExpertCountry, ExpertField, ExpertLanguage, ExpertRoster
 from oicvet.extensions import db
+from oicvet.i18n import join_list
 from oicvet.models import Event
 from oicvet.partners.models import ORGANISATION_TYPES, Partner, PartnerSector, Status
 from oicvet.plugins.registry import get_registry
@@ -553,7 +554,7 @@ def _organisation_name(lang: str, institution: str, field: str) -> str:
 
 
 def _joined(lang: str, parts: list[str]) -> str:
-    return ("، " if lang == "ar" else ", ").join(parts)
+    return join_list(parts, lang)
 
 
 def _description(rng: random.Random, lang: str, city: str, fields: list[str]) -> str:

@@ -86,6 +86,25 @@ def lazy_gettext(string: str, **variables) -> LazyText:
     return LazyText(gettext, string, **variables)
 
 
+class LazyPlural(LazyText):
+    """A translation with plural forms, whose form for ``num`` is chosen in the language of each page."""
+
+    def __init__(self, singular: str, plural: str, num: int, **variables) -> None:
+        variables.setdefault("num", num)
+        super().__init__(gettext, singular, **variables)
+        self.plural = plural
+        self.num = num
+
+    def __str__(self) -> str:
+        return current_translations().ungettext(self.msgid, self.plural, self.num) % self._kwargs
+
+
+def lazy_ngettext(singular: str, plural: str, num: int, **variables) -> LazyPlural:
+    """Mark a text with a number for translation: Arabic, for one, has six forms of the noun counted
+    ("2 حرفان", "11 حرفًا", "100 حرف"), so a limit set in the code needs a plural entry, even if fixed."""
+    return LazyPlural(singular, plural, num, **variables)
+
+
 class CatalogClash(RuntimeError):
     """Two catalogs translate the same msgid differently."""
 
@@ -450,7 +469,9 @@ def init_app(app: Flask, sources: list[CatalogSource]) -> None:
         long_date=long_date,
         number=number,
         current_language=current_language,
+        list_separator=list_separator,
     )
+    app.jinja_env.filters["join_list"] = join_list
 
 
 def text_direction() -> str:
@@ -500,31 +521,41 @@ def country_name(code: str | None, language: str | None = None) -> str:
     return _country_name(code, language or current_language())
 
 
+#: The spaces inside a date become no-break spaces: "9 novembre 2011" is never split across two lines.
+_NO_BREAK = str.maketrans({" ": "\u00a0"})
+
+
+def _day(moment: date, pattern: str, locale: Locale) -> str:
+    return babel_format_date(moment, pattern, locale=locale).translate(_NO_BREAK)
+
+
 @lru_cache(maxsize=4096)
 def _date_range(start: date | None, end: date | None, language: str) -> str:
     locale = _locale(language)
     if not (start or end):
         return ""
     if not (start and end) or start == end:
-        return babel_format_date(start or end, format="long", locale=locale)
-    last = babel_format_date(end, format="long", locale=locale)
+        return _day(start or end, "long", locale)
+    # A range may break at its dash, never inside one of its dates.
+    last = _day(end, "long", locale)
     if locale.date_formats["long"].pattern != "d MMMM y":
         # Shortening a range below relies on that order; other locales get both dates whole.
-        return f"{babel_format_date(start, format='long', locale=locale)} – {last}"
+        return f"{_day(start, 'long', locale)} – {last}"
     if (start.year, start.month) == (end.year, end.month):
-        return f"{babel_format_date(start, 'd', locale=locale)}–{last}"
+        return f"{_day(start, 'd', locale)}–{last}"
     if start.year == end.year:
-        return f"{babel_format_date(start, 'd MMMM', locale=locale)} – {last}"
-    return f"{babel_format_date(start, format='long', locale=locale)} – {last}"
+        return f"{_day(start, 'd MMMM', locale)} – {last}"
+    return f"{_day(start, 'long', locale)} – {last}"
 
 
 def date_range(start: date | None, end: date | None, language: str | None = None) -> str:
-    """``5–6 July 2011`` in the page's language; empty when neither date is known."""
+    """``5–6 July 2011`` in the page's language, with no-break spaces inside each date; empty when neither
+    date is known."""
     return _date_range(start, end, language or current_language())
 
 
 def long_date(moment: date | None, language: str | None = None) -> str:
-    """A day in the page's language: ``5 July 2011``, ``5 juillet 2011``."""
+    """A day in the page's language, kept on one line (no-break spaces): ``5 July 2011``, ``5 juillet 2011``."""
     if moment is None:
         return ""
     day = moment.date() if isinstance(moment, datetime) else moment
@@ -541,3 +572,37 @@ def number(value: int | None, language: str | None = None) -> str:
     if value is None:
         return ""
     return _number(value, language or current_language())
+
+
+#: The separator of a plain list (years, sectors, languages) where CLDR's will not do: CLDR's Arabic
+#: lists join every item with "و" (and); an Arabic enumeration is written with the Arabic comma.
+LIST_SEPARATORS = {"ar": "، "}
+
+
+@lru_cache(maxsize=64)
+def _list_separator(language: str) -> str:
+    if language in LIST_SEPARATORS:
+        return LIST_SEPARATORS[language]
+    # CLDR's pattern between two items of a list ("{0}, {1}"; Persian has an Arabic comma and a
+    # right-to-left mark), when it is punctuation only.
+    pattern = _locale(language).list_patterns["standard"]["middle"]
+    separator = pattern.replace("{0}", "").replace("{1}", "")
+    return separator if separator.strip() and not any(char.isalpha() for char in separator) else ", "
+
+
+def list_separator(language: str | None = None) -> str:
+    """What separates the items of a list in the page's language: ``", "``, Arabic ``"، "``."""
+    return _list_separator(language or current_language())
+
+
+def join_list(items: Iterable[Any], language: str | None = None) -> str:
+    """Items joined as an enumeration in the page's language (``2009, 2011``; ``2009، 2011``), with no
+    "and" before the last: Babel's ``format_list`` puts one there, which a list of years does not want.
+
+    As Jinja's ``join``: if an item is markup, the others are escaped and the result is markup.
+    """
+    items = list(items)
+    separator = list_separator(language)
+    if any(hasattr(item, "__html__") for item in items):
+        return Markup(separator).join(escape(item) for item in items)
+    return separator.join(str(item) for item in items)

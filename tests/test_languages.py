@@ -111,6 +111,31 @@ def test_arabic_has_six_plural_forms(app):
     assert len(set(ARABIC_PROGRAMMES.values())) == 7
 
 
+# A limit set in the code ("Up to %(num)d characters.") reads right in Arabic whatever the number.
+ARABIC_LIMITS = {
+    1: "حرف واحد على الأكثر.",
+    2: "حرفان على الأكثر.",
+    3: "3 أحرف على الأكثر.",
+    11: "11 حرفًا على الأكثر.",
+    128: "128 حرفًا على الأكثر.",
+    500: "500 حرف على الأكثر.",
+    2000: "2000 حرف على الأكثر.",
+}
+
+
+def test_arabic_limits_read_right_for_any_number(app):
+    from oicvet.i18n import lazy_ngettext
+
+    with app.test_request_context("/ar/"), force_locale("ar"):
+        for count, expected in ARABIC_LIMITS.items():
+            assert str(lazy_ngettext("Up to %(num)d character.", "Up to %(num)d characters.", count)) == expected
+    with app.test_request_context("/fr/"), force_locale("fr"):
+        assert str(lazy_ngettext("Up to %(num)d character.", "Up to %(num)d characters.", 1)) == "Jusqu’à 1 caractère."
+        assert str(lazy_ngettext("Up to %(num)d character.", "Up to %(num)d characters.", 2000)) == (
+            "Jusqu’à 2000 caractères."
+        )
+
+
 def test_all_arabic_catalogs_share_one_plural_rule():
     rules = set()
     for path in CATALOGS:
@@ -130,9 +155,22 @@ def test_french_plurals(app):
 
 def test_numbers_dates_and_countries_follow_the_page(client):
     fr = client.get("/fr/committee/").get_data(as_text=True)
-    assert "13 mai 2009" in fr and "Turquie" in fr
+    assert "13\u00a0mai\u00a02009" in fr and "Turquie" in fr
     ar = client.get("/ar/committee/").get_data(as_text=True)
     assert "مايو" in ar and "إيران" in ar
+
+
+def test_a_date_never_breaks_across_lines():
+    from datetime import date
+
+    from oicvet.i18n import date_range, long_date
+
+    # No-break spaces inside each date ("9 / novembre" was seen split); a range may break at its dash.
+    assert long_date(date(2011, 11, 9), "fr") == "9\u00a0novembre\u00a02011"
+    assert long_date(date(2011, 11, 9), "ar") == "9\u00a0نوفمبر\u00a02011"
+    assert date_range(date(2011, 7, 5), date(2011, 8, 6), "fr") == "5\u00a0juillet – 6\u00a0août\u00a02011"
+    assert date_range(date(2011, 7, 5), date(2011, 7, 6), "en") == "5–6\u00a0July\u00a02011"
+    assert date_range(date(2010, 7, 5), date(2011, 8, 6), "en") == "5\u00a0July\u00a02010 – 6\u00a0August\u00a02011"
 
 
 def _domains():
@@ -149,7 +187,7 @@ def test_every_string_in_the_code_is_in_the_catalogs(domain, source, catalogs):
 
     with (ROOT / "babel.cfg").open() as handle:
         method_map, options_map = parse_mapping_cfg(handle)
-    keywords = {**DEFAULT_KEYWORDS, "_l": None}
+    keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_ngettext": (1, 2)}
     found = {message[2] for message in extract_from_dir(str(source), method_map, options_map, keywords)}
     for lang in ("ar", "fr"):
         with (catalogs / lang / "LC_MESSAGES" / f"{domain}.po").open("rb") as handle:

@@ -278,7 +278,7 @@ def test_search_is_paginated_and_shows_the_last_update(make_app, make_partner):
     assert _found(client, q=word, page=2) == [f"Paged 0 {word}"]
     second = _page(client, "fr", q=word, page=2)
     assert "Dernière mise à jour" in second
-    assert re.search(r"\d{1,2} \w+ 20\d\d", second)  # the date of the last update, in words
+    assert re.search(r"\d{1,2}\u00a0\w+\u00a020\d\d", second)  # the date of the last update, in words
     assert client.get("/fr/partners/", query_string={"q": word, "page": 9}).status_code == 404
 
 

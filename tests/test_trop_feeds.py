@@ -176,7 +176,7 @@ def test_the_feed_speaks_the_pages_language(app, client, institution):
     feed = read_feed(client.get(f"/fr/trop/feed.atom?q={word}"))
     assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "fr"
     assert entry_titles(feed) == [f"Soudage {word}"]
-    assert f"9–13 mars {START.year}" in feed.find(f"{ATOM}entry").findtext(f"{ATOM}summary")
+    assert f"9–13\u00a0mars\u00a0{START.year}" in feed.find(f"{ATOM}entry").findtext(f"{ATOM}summary")
 
 
 def test_an_empty_feed_is_still_a_valid_feed(client):

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, V
 from oicvet.accounts.passwords import MAX_LENGTH, MIN_LENGTH, is_common
 from oicvet.forms import Form
 from oicvet.i18n import lazy_gettext as _l
+from oicvet.i18n import lazy_ngettext
 
 
 def email_field(label: Any = None, required: bool = True, **kwargs: Any) -> EmailField:
@@ -34,7 +35,8 @@ class GoodPassword:
         password = field.data or ""
         if len(password) < MIN_LENGTH or len(password) > MAX_LENGTH:
             raise ValidationError(
-                _l("Please choose a password of %(min)d to %(max)d characters.", min=MIN_LENGTH, max=MAX_LENGTH)
+                lazy_ngettext("Please choose a password of %(min)d to %(num)d character.",
+                              "Please choose a password of %(min)d to %(num)d characters.", MAX_LENGTH, min=MIN_LENGTH)
             )
         if is_common(password):
             raise ValidationError(

@@ -38,6 +38,7 @@ from oicvet.forms import (
     with_first_choice,
 )
 from oicvet.i18n import lazy_gettext as _l
+from oicvet.i18n import lazy_ngettext
 
 PROFILE_MAX = 2000
 #: A CV is a PDF of at most this size.
@@ -165,10 +166,12 @@ class ExpertForm(Form):
         _l("Short profile"),
         validators=[
             DataRequired(_l("Please describe your experience in a few lines.")),
-            Length(max=PROFILE_MAX, message=_l("Please keep this under %(max)d characters.", max=PROFILE_MAX)),
+            Length(max=PROFILE_MAX, message=lazy_ngettext("Please keep this under %(num)d character.",
+                                                          "Please keep this under %(num)d characters.", PROFILE_MAX)),
         ],
         filters=[strip],
-        description=_l("Your experience and what you can offer, up to %(max)d characters.", max=PROFILE_MAX),
+        description=lazy_ngettext("Your experience and what you can offer, up to %(num)d character.",
+                                 "Your experience and what you can offer, up to %(num)d characters.", PROFILE_MAX),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from oicvet.audit import AuditEntry, actions, record_kinds
 from oicvet.extensions import db
 from oicvet.forms import Choices, translated_choices
-from oicvet.i18n import FORMAT_LOCALES, current_language, language_names, languages
+from oicvet.i18n import FORMAT_LOCALES, current_language, join_list, language_names, languages
 from oicvet.i18n import lazy_gettext as _l
 from oicvet.panel.access import admins_only
 from oicvet.panel.blueprint import bp
@@ -133,7 +133,7 @@ def readable(value: Any) -> list[Line]:
             return [Line(str(value[code]), names[code], code) for code in languages() if value.get(code)]
         return [Line(_readable_text(item), str(key)) for key, item in value.items()]
     if isinstance(value, list | tuple):
-        return [Line(_(", ").join(_readable_text(item) for item in value))]
+        return [Line(join_list(_readable_text(item) for item in value))]
     return [Line(str(value))]
 
 
@@ -141,7 +141,7 @@ def _readable_text(value: Any) -> str:
     if isinstance(value, Mapping):
         return "; ".join(f"{key}: {_readable_text(item)}" for key, item in value.items())
     if isinstance(value, list | tuple):
-        return _(", ").join(_readable_text(item) for item in value)
+        return join_list(_readable_text(item) for item in value)
     return "" if value is None else str(value)
 
 

@@ -10,7 +10,7 @@ from flask_babel import gettext
 from jinja2.filters import do_truncate
 from markupsafe import Markup, escape
 
-from oicvet.i18n import country_name, long_date
+from oicvet.i18n import country_name, join_list, long_date
 from oicvet.i18n import markup_gettext as _
 from oicvet.partners.models import ORGANISATION_TYPES
 from oicvet.partners.search import Listed
@@ -26,7 +26,6 @@ def partner_results(partners: Iterable[Listed]) -> Markup:
     registry = get_registry()
     environment = current_app.jinja_env
     place = gettext("%(city)s, %(country)s")  # filled below with text escaped, as the templates' _() would
-    comma = _(", ")
     sectors_label = _("Sectors:")
     items = []
     for partner in partners:
@@ -37,7 +36,7 @@ def partner_results(partners: Iterable[Listed]) -> Markup:
         kind = escape(ORGANISATION_TYPES.get(partner.organisation_type, partner.organisation_type))
         # The loaded plugins' sectors, by their titles; a sector whose plugin is gone is left out.
         titles = [plugin.title for key in partner.sectors if (plugin := registry.sector(key)) is not None]
-        sectors = comma.join(escape(title) for title in titles)
+        sectors = join_list(escape(title) for title in titles)
         excerpt = escape(do_truncate(environment, partner.description, EXCERPT))
         updated = _("Last update: %(date)s", date=long_date(partner.updated_at))
         items.append(

@@ -31,6 +31,7 @@ from oicvet.forms import (
     with_first_choice,
 )
 from oicvet.i18n import lazy_gettext as _l
+from oicvet.i18n import lazy_ngettext
 from oicvet.partners.models import ORGANISATION_TYPES
 
 DESCRIPTION_MAX = 2000
@@ -75,7 +76,8 @@ class PartnerForm(Form):
         _l("Areas of cooperation"),
         validators=[
             DataRequired(_l("Please describe the areas in which you would like to cooperate.")),
-            Length(max=AREAS_MAX, message=_l("Please keep this under %(max)d characters.", max=AREAS_MAX)),
+            Length(max=AREAS_MAX, message=lazy_ngettext("Please keep this under %(num)d character.",
+                                                        "Please keep this under %(num)d characters.", AREAS_MAX)),
         ],
         filters=[strip],
         description=_l("For example: teacher training, occupational standards, internships."),
@@ -84,10 +86,11 @@ class PartnerForm(Form):
         _l("Description of your organisation"),
         validators=[
             DataRequired(_l("Please describe your organisation.")),
-            Length(max=DESCRIPTION_MAX, message=_l("Please keep this under %(max)d characters.", max=DESCRIPTION_MAX)),
+            Length(max=DESCRIPTION_MAX, message=lazy_ngettext("Please keep this under %(num)d character.",
+                                                              "Please keep this under %(num)d characters.", DESCRIPTION_MAX)),
         ],
         filters=[strip],
-        description=_l("Up to %(max)d characters.", max=DESCRIPTION_MAX),
+        description=lazy_ngettext("Up to %(num)d character.", "Up to %(num)d characters.", DESCRIPTION_MAX),
     )
     contact_name = single_line_text(
         _l("Contact person"), _l("Please enter the name of the contact person."), 120,

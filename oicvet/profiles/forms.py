@@ -8,7 +8,7 @@ from wtforms import TextAreaField
 from wtforms.validators import Length, Optional
 
 from oicvet.forms import Form
-from oicvet.i18n import lazy_gettext as _l
+from oicvet.i18n import lazy_ngettext
 from oicvet.profiles.kinds import Labels
 
 REASON_MAX = 2000
@@ -19,7 +19,8 @@ def _strip(value: Any) -> Any:
 
 
 def _reason() -> TextAreaField:
-    too_long = _l("Please keep this under %(max)d characters.", max=REASON_MAX)
+    too_long = lazy_ngettext("Please keep this under %(num)d character.",
+                             "Please keep this under %(num)d characters.", REASON_MAX)
     return TextAreaField(validators=[Optional(), Length(max=REASON_MAX, message=too_long)], filters=[_strip])
 
 

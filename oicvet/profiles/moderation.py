@@ -21,12 +21,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from flask_babel import gettext
 from sqlalchemy import JSON, DateTime, Text
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
 from wtforms import Field, Form
 
+from oicvet.i18n import join_list
 from oicvet.models import utcnow
 
 Values = dict[str, Any]
@@ -152,7 +152,7 @@ def readable(field: Field, value: Any) -> str:
     if isinstance(choices, list | tuple):
         labels = {str(key): str(label) for key, label, *_rest in choices}
     items = value if isinstance(value, list) else [value]
-    return gettext(", ").join(labels.get(str(item), str(item)) for item in items if item != "")
+    return join_list(labels.get(str(item), str(item)) for item in items if item != "")
 
 
 @dataclass(frozen=True)

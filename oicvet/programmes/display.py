@@ -17,7 +17,15 @@ from markupsafe import Markup, escape
 
 from oicvet.content import LocalText, local_html
 from oicvet.events import ListedEvent
-from oicvet.i18n import FORMAT_LOCALES, babel_locale, country_name, current_language, date_range, number
+from oicvet.i18n import (
+    FORMAT_LOCALES,
+    babel_locale,
+    country_name,
+    current_language,
+    date_range,
+    join_list,
+    number,
+)
 from oicvet.i18n import markup_gettext as _
 from oicvet.models import Event
 from oicvet.plugins import SectorPlugin
@@ -29,7 +37,9 @@ def event_venue(event: Event | ListedEvent) -> Markup:
     if event.is_virtual:
         return _("Online")
     if not event.has_venue:
-        return Markup(f'<span class="muted">{_("Venue not recorded")}</span>')
+        # Outside the f-string: Babel does not look inside one, and the words were never translated.
+        unknown = _("Venue not recorded")
+        return Markup(f'<span class="muted">{unknown}</span>')
     city = event.local("city")
     if city and event.country:
         # The translated pattern, filled with text escaped here (as Markup's % would, at thrice the cost).
@@ -42,7 +52,8 @@ def event_dates(event: Event | ListedEvent) -> Markup:
     text = date_range(event.start_date, event.end_date)
     if text:
         return escape(text)
-    return Markup(f'<span class="muted">{_("Dates not recorded")}</span>')
+    unknown = _("Dates not recorded")
+    return Markup(f'<span class="muted">{unknown}</span>')
 
 
 def event_title(event: Event | ListedEvent) -> Markup:
@@ -74,9 +85,11 @@ def summary_rows(sector: SectorPlugin, counts: Mapping[str, int], years: Mapping
         url = escape(link("programmes.programme", slug=programme.slug))
         active = years.get(programme.slug)
         if active:
-            when = escape(", ".join(str(year) for year in active))
+            when = escape(join_list(active))
         else:
-            none_yet = none_yet or f'<span class="muted">{_("None recorded yet")}</span>'
+            if none_yet is None:
+                none_recorded = _("None recorded yet")
+                none_yet = f'<span class="muted">{none_recorded}</span>'
             when = none_yet
         rows.append(
             f'\n      <tr>\n        <td><a href="{url}">{escape(programme.title)}</a></td>'

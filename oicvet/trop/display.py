@@ -13,7 +13,7 @@ from flask_babel import gettext, ngettext
 from markupsafe import Markup, escape
 
 from oicvet.content import local_html
-from oicvet.i18n import FORMAT_LOCALES, country_name, current_language, date_range, long_date
+from oicvet.i18n import FORMAT_LOCALES, country_name, current_language, date_range, join_list, long_date
 from oicvet.templating import link, sector_title
 from oicvet.trop.choices import INSTITUTION_TYPES, KINDS, MODALITIES, language_name
 from oicvet.trop.models import TrainingOpportunity
@@ -56,7 +56,7 @@ def opportunity_fee(opportunity: TrainingOpportunity) -> str:
 
 
 def opportunity_languages(opportunity: TrainingOpportunity) -> str:
-    return gettext(", ").join(language_name(code) for code in opportunity.languages)
+    return join_list(language_name(code) for code in opportunity.languages)
 
 
 def opportunity_venue(opportunity: TrainingOpportunity) -> Markup:

@@ -22,6 +22,7 @@ from oicvet.forms import (
     with_first_choice,
 )
 from oicvet.i18n import lazy_gettext as _l
+from oicvet.i18n import lazy_ngettext
 from oicvet.trop.choices import INSTITUTION_TYPES, institution_type_choices
 
 DESCRIPTION_MAX = 2000
@@ -71,10 +72,11 @@ class InstitutionForm(Form):
         _l("Description of your institution"),
         validators=[
             DataRequired(_l("Please describe your institution.")),
-            Length(max=DESCRIPTION_MAX, message=_l("Please keep this under %(max)d characters.", max=DESCRIPTION_MAX)),
+            Length(max=DESCRIPTION_MAX, message=lazy_ngettext("Please keep this under %(num)d character.",
+                                                              "Please keep this under %(num)d characters.", DESCRIPTION_MAX)),
         ],
         filters=[strip],
-        description=_l("Up to %(max)d characters.", max=DESCRIPTION_MAX),
+        description=lazy_ngettext("Up to %(num)d character.", "Up to %(num)d characters.", DESCRIPTION_MAX),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

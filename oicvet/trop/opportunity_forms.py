@@ -32,6 +32,7 @@ from oicvet.forms import (
     with_first_choice,
 )
 from oicvet.i18n import lazy_gettext as _l
+from oicvet.i18n import lazy_ngettext
 from oicvet.trop.choices import (
     CURRENCIES,
     DURATION_UNITS,
@@ -136,10 +137,11 @@ class OpportunityForm(Form):
                                   _l("Please keep the city under 100 characters."))
     target_group = TextAreaField(
         _l("Target group"), filters=[strip],
-        validators=[Optional(), Length(max=TARGET_GROUP_MAX, message=_l(
-            "Please keep this under %(max)d characters.", max=TARGET_GROUP_MAX))],
-        description=_l("Who it is for, such as “Instructors of vocational schools”. Up to %(max)d characters.",
-                       max=TARGET_GROUP_MAX),
+        validators=[Optional(), Length(max=TARGET_GROUP_MAX, message=lazy_ngettext(
+            "Please keep this under %(num)d character.", "Please keep this under %(num)d characters.", TARGET_GROUP_MAX))],
+        description=lazy_ngettext(
+            "Who it is for, such as “Instructors of vocational schools”. Up to %(num)d character.",
+            "Who it is for, such as “Instructors of vocational schools”. Up to %(num)d characters.", TARGET_GROUP_MAX),
     )
     places = IntegerField(
         _l("Number of places"), invalid_value_message=NOT_A_NUMBER,

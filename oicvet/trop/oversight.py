@@ -26,6 +26,7 @@ from oicvet.choices import sector_choices
 from oicvet.extensions import db
 from oicvet.forms import Form, form_expired, strip
 from oicvet.i18n import lazy_gettext as _l
+from oicvet.i18n import lazy_ngettext
 from oicvet.mail import send_mail
 from oicvet.models import utcnow
 from oicvet.panel.access import staff_only
@@ -65,8 +66,8 @@ class UnpublishForm(Form):
     reason = TextAreaField(
         _l("Reason, sent to the institution"), filters=[strip],
         validators=[DataRequired(_l("Please give the reason: the institution will be told.")),
-                    Length(max=REASON_MAX, message=_l("Please keep this under %(max)d characters.",
-                                                      max=REASON_MAX))],
+                    Length(max=REASON_MAX, message=lazy_ngettext("Please keep this under %(num)d character.",
+                                                                 "Please keep this under %(num)d characters.", REASON_MAX))],
         description=_l("Say what is wrong, so that the institution can correct it and publish it again."),
     )
 

@@ -110,7 +110,7 @@ def test_apply_be_approved_publish_and_be_found_with_a_calendar_file(browser, pa
     visitor.screenshot(path=str(screenshots / "trop-catalogue-fr.png"), full_page=True)
     results.first.get_by_role("link").click()
     visitor.wait_for_url(re.compile(rf"/{LANG}/trop/opportunities/\d+/$"))
-    assert format_date(end, format="long", locale="fr") in visitor.locator("main").inner_text()
+    assert format_date(end, format="long", locale="fr").replace(" ", "\u00a0") in visitor.locator("main").inner_text()
     with visitor.expect_download() as download:
         visitor.get_by_role("link", name="Ajouter à mon agenda (.ics)").click()
     calendar = Calendar.from_ical(download.value.path().read_bytes())
