@@ -15,7 +15,7 @@ from flask import Flask, current_app, request, url_for
 from flask.globals import _cv_app, _cv_request
 from markupsafe import Markup
 
-from oicvet.i18n import babel_locale, current_language, current_translations
+from oicvet.i18n import DEFAULT_LANGUAGE, babel_locale, current_language, current_translations
 from oicvet.plugins.registry import get_registry
 
 #: Links kept by the templates' ``url_for`` (each a few short strings); past it, they are made anew.
@@ -49,6 +49,19 @@ def link(endpoint: str, **values: Any) -> str:
             links.clear()
         url = links[key] = url_for(endpoint, **values)
     return url
+
+
+def shown_in_english(text: Any) -> bool:
+    """Whether a plugin's text shows in English on this page because its catalog has no translation.
+
+    Languages beyond the OIC's three may leave the programmes' texts to English; the page then
+    marks them ``lang="en"``, so that browsers and screen readers read them as English.
+    """
+    language = current_language()
+    msgid = getattr(text, "msgid", None)
+    if language == DEFAULT_LANGUAGE or not isinstance(msgid, str):
+        return False
+    return not current_app.extensions["oicvet.domain"].translates(language, msgid)
 
 
 def once(name: str, render: Callable[..., Any], *args: Any) -> Markup:
@@ -92,4 +105,5 @@ def init_app(app: Flask) -> None:
         url_for=link,
         programme_entry=lambda slug: get_registry().programme(slug),
         sector_title=sector_title,
+        shown_in_english=shown_in_english,
     )

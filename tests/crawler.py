@@ -31,6 +31,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urlencode, urljoin, urlsplit
 
 from flask import Flask
@@ -42,6 +43,12 @@ from config import get_config
 #: The languages the test app serves (its LANGUAGES setting), for tests that
 #: are parametrized before any app exists; a crawl reads its app's own setting.
 LANGUAGES = get_config("testing").LANGUAGES
+#: Every language the code ships a core catalog for, the default ones first: the quality
+#: gates crawl the site with all of them enabled, a language enabled on request included.
+SHIPPED_LANGUAGES = LANGUAGES + tuple(sorted(
+    path.parts[-3] for path in (Path(__file__).resolve().parent.parent / "translations").glob("*/LC_MESSAGES/messages.po")
+    if path.parts[-3] not in LANGUAGES
+))
 #: Query-string variants visited per view and language (see the module's docstring).
 QUERY_VARIANTS = 3
 #: A site that keeps producing new paths past this has a crawler trap: the crawl fails.
@@ -216,6 +223,8 @@ class Site:
     assets: dict[str, Page]
     broken: dict[str, tuple[int, str | None]]
     redirects: dict[str, str]
+    #: The languages the crawled app serves.
+    languages: tuple[str, ...] = LANGUAGES
 
     def in_language(self, lang: str) -> list[Page]:
         return [page for page in self.pages if page.lang == lang]
@@ -315,7 +324,7 @@ def crawl(app: Flask, starts: tuple[str, ...] | None = None, max_urls: int = MAX
             enqueue(page.resolve(action), url)
         for asset_url in page.asset_urls():
             enqueue(asset_url, url, asset=True)
-    return Site(pages, assets, broken, redirects)
+    return Site(pages, assets, broken, redirects, tuple(app.config["LANGUAGES"]))
 
 
 def panel_paths(app: Flask) -> tuple[str, ...]:

@@ -54,11 +54,27 @@ def test_layout_strings_are_translated(client):
     assert "Aller au contenu principal" in client.get("/fr/").get_data(as_text=True)
 
 
+def content_msgids(app) -> set[str]:
+    """The programmes' texts and the seed events, which a language outside FULL_CATALOG_LANGUAGES may
+    leave to English (the pages mark them as English)."""
+    from oicvet.plugins.testing import content_msgids as of_plugin
+    from oicvet.seed import CORE_EVENTS
+
+    found = {msgid for event in CORE_EVENTS for text in (event.title, event.city, event.summary, event.body)
+             if isinstance(msgid := getattr(text, "msgid", None), str)}
+    for plugin in app.extensions["oicvet.plugins"]:
+        found |= of_plugin(plugin)
+    return found
+
+
 @pytest.mark.parametrize("path", CATALOGS, ids=lambda p: str(p.relative_to(ROOT)))
-def test_catalog_is_complete(path):
+def test_catalog_is_complete(path, app):
+    from oicvet.plugins.testing import FULL_CATALOG_LANGUAGES
+
     with path.open("rb") as handle:
         catalog = read_po(handle)
     language = path.parts[-3]
+    may_fall_back = set() if language in FULL_CATALOG_LANGUAGES else content_msgids(app)
     if language == "ar":
         assert catalog.num_plurals == 6, "Arabic needs its six plural forms"
     problems = []
@@ -68,6 +84,8 @@ def test_catalog_is_complete(path):
         if message.fuzzy:
             problems.append(f"fuzzy: {message.id!r}")
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not any(strings) and message.id in may_fall_back:
+            continue
         if not all(strings):
             problems.append(f"untranslated: {message.id!r}")
             continue

@@ -63,6 +63,11 @@ _METHODS = [
 _JINJA_OPTIONS = {"extensions": "jinja2.ext.do", "silent": "false"}
 _KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
 # Named placeholders, and the bare positional ones; "100 %" in French prose is no placeholder.
+#: The OIC's official languages besides English. Their catalogs translate every text, the programmes'
+#: texts and the events included. A catalog of another language (Turkish, say) may leave those to
+#: English: the pages then show them in English, marked as English (see content_msgids).
+FULL_CATALOG_LANGUAGES = frozenset({"ar", "fr"})
+
 _NAMED = re.compile(r"%\((\w+)\)[#0 +-]*\d*(?:\.\d+)?[a-zA-Z]")
 _POSITIONAL = re.compile(r"(?<!%)%[sd]")
 _HTML_TAG = re.compile(r"<html\b([^>]*)>", re.IGNORECASE)
@@ -183,6 +188,16 @@ def declared_msgids(plugin: SectorPlugin) -> set[str]:
     return found
 
 
+def content_msgids(plugin: SectorPlugin) -> set[str]:
+    """The msgids of what reads as content rather than interface: the programmes' texts and the seed
+    events' titles, cities, summaries and texts. A language outside FULL_CATALOG_LANGUAGES may leave
+    them untranslated; titles and summaries of programmes, and every interface string, it may not."""
+    texts: list[object] = [programme.body for programme in plugin.programmes]
+    for event in plugin.events:
+        texts += [event.title, event.city, event.summary, event.body]
+    return {msgid for text in texts if isinstance(msgid := getattr(text, "msgid", None), str) and msgid}
+
+
 def source_msgids(plugin: SectorPlugin) -> tuple[set[str | tuple[str, ...]], list[str]]:
     """The msgids ``flask translate update`` extracts from the plugin's package (its Python files and
     templates), and the files that could not be read."""
@@ -205,7 +220,8 @@ def source_msgids(plugin: SectorPlugin) -> tuple[set[str | tuple[str, ...]], lis
 def check_catalogs(app: Flask, key: str) -> list[str]:
     """For each language of the app but English, the plugin's ``.po`` has every msgid of its declaration
     and of its source, and no entry in it is untranslated, fuzzy, or has placeholders the msgid lacks
-    (or, outside plural forms, lacks one of the msgid's)."""
+    (or, outside plural forms, lacks one of the msgid's). Outside FULL_CATALOG_LANGUAGES, the
+    programmes' texts and the seed events may be left untranslated (content_msgids)."""
     plugin = _plugin(app, key)
     if plugin is None:
         return _not_loaded(key)
@@ -227,8 +243,9 @@ def check_catalogs(app: Flask, key: str) -> list[str]:
         if catalog.fuzzy:
             problems.append(f"{where}: the header is marked fuzzy")
         problems += [f"{where}: no entry for {msgid!r}" for msgid in sorted(wanted) if msgid not in catalog]
+        may_fall_back = set() if lang in FULL_CATALOG_LANGUAGES else content_msgids(plugin)
         for message in catalog:
-            if message.id:
+            if message.id and not (message.id in may_fall_back and not message.string):
                 problems += [f"{where}: {problem}" for problem in _message_problems(message)]
     return problems
 

@@ -8,12 +8,14 @@ empty; the tests on a broken page assert that it names what is wrong.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -75,9 +77,9 @@ def structure_problems(page: Page) -> list[str]:
     return problems
 
 
-def _in_language(url: str, lang: str) -> str | None:
+def _in_language(url: str, lang: str, languages: tuple[str, ...] = LANGUAGES) -> str | None:
     parts = url.split("/", 2)  # "", "en", "rest"
-    if len(parts) < 3 or parts[1] not in LANGUAGES:
+    if len(parts) < 3 or parts[1] not in languages:
         return None
     return f"/{lang}/{parts[2]}"
 
@@ -90,10 +92,10 @@ def description_problems(site: Site) -> list[str]:
         if not description:
             problems.append(f"{page.url}: has no meta description")
             continue
-        for other in LANGUAGES:
+        for other in site.languages:
             if page.lang is None or other <= page.lang:
                 continue  # compare each pair of languages once
-            twin = site.find(_in_language(page.url, other) or "")
+            twin = site.find(_in_language(page.url, other, site.languages) or "")
             if twin and (twin.parsed.description or "").strip() == description:
                 problems.append(f"{page.url} and {twin.url}: the same meta description: {description[:80]!r}")
     return problems
@@ -201,7 +203,7 @@ def sitemap_problems(site: Site, client: FlaskClient) -> list[str]:
         path = _local(loc)
         if not urlsplit(loc).scheme:
             problems.append(f"{loc}: sitemap URLs must be absolute")
-        wanted = {lang: _in_language(path, lang) for lang in LANGUAGES}
+        wanted = {lang: _in_language(path, lang, site.languages) for lang in site.languages}
         for lang, expected in wanted.items():
             if expected is None or _local(alternates.get(lang, "")) != expected:
                 problems.append(f"{loc}: no hreflang={lang} alternate pointing to {expected}")
@@ -225,3 +227,119 @@ def robots_problems(client: FlaskClient) -> list[str]:
     if not all(urlsplit(url).scheme and urlsplit(url).path == "/sitemap.xml" for url in sitemaps):
         return [f"/robots.txt points to {sitemaps}, not to the absolute URL of /sitemap.xml"]
     return []
+
+
+# No English word of the interface on a page in another language ------------------------------
+
+#: Every catalog of the core and the plugins.
+CATALOGS = sorted(ROOT.glob("translations/*/LC_MESSAGES/*.po")) + sorted(
+    ROOT.glob("plugins/*/translations/*/LC_MESSAGES/*.po"))
+
+#: Words that are the same in every language of the site: names of organisations, programmes and
+#: formats. (Language names are in the switcher, each marked with its own lang, and skipped so.)
+SHARED_WORDS = frozenset({
+    "oic", "vet", "sesric", "comcec", "trop", "icesco", "iccia", "icyf", "ismek", "isip", "oshnet", "sdye",
+    "cab", "ssi", "pes", "teps", "egovwg", "egovshare", "ibnsina", "pdf", "jpeg", "png", "webp", "ics",
+    "atom", "rss", "url", "www", "http", "https", "org", "com", "int", "mac", "html", "icalendar",
+})
+# Whole words of letters, then only those in plain ASCII: "Åland" or "Côte" are no English words.
+_WORD = re.compile(r"[^\W\d_][^\W\d_’']+")
+# <title> is left to the h1, which says the same and can be marked as English where it is content.
+_SKIPPED_ELEMENTS = {"script", "style", "template", "code", "pre", "kbd", "samp", "title"}
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class _ShownText(HTMLParser):
+    """The text a reader of ``lang`` sees (and hears: labels and alternatives), without what the page
+    marks as being in another language (an English fallback, the language switcher's names)."""
+
+    ATTRIBUTES = ("alt", "title", "aria-label", "placeholder")
+
+    def __init__(self, lang: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lang = lang
+        self.stack: list[bool] = []  # per open element: is its content skipped?
+        self.chunks: list[str] = []
+
+    def _skipping(self) -> bool:
+        return bool(self.stack) and self.stack[-1]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        # Marked as another language (an English fallback, a language's own name), or as text people
+        # typed in a language the site does not know (dir="auto": names, descriptions, reasons).
+        other = (values.get("lang") not in (None, "", self.lang) and tag != "html") or values.get("dir") == "auto"
+        skip = self._skipping() or other or tag in _SKIPPED_ELEMENTS
+        if not skip:
+            self.chunks += [values[name] or "" for name in self.ATTRIBUTES if values.get(name)]
+            if tag == "input" and values.get("type") in ("submit", "button") and values.get("value"):
+                self.chunks.append(values["value"] or "")
+        if tag not in _VOID:
+            self.stack.append(skip)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in _VOID and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping():
+            self.chunks.append(data)
+
+
+def shown_words(page: Page) -> set[str]:
+    parser = _ShownText(page.lang or "")
+    parser.feed(page.html)
+    parser.close()
+    return _ascii_words(" ".join(parser.chunks))
+
+
+_ADDRESS = re.compile(r"\S+://\S+|www\.\S+|\S+@\S+")
+
+
+def _ascii_words(text: str) -> set[str]:
+    text = _ADDRESS.sub(" ", text)  # web and e-mail addresses are no words of any language
+    return {word.lower().replace("’", "'") for word in _WORD.findall(text) if word.isascii()}
+
+
+def _catalog_words(texts: Sequence[str]) -> set[str]:
+    # Placeholders and markup are no words of the text.
+    plain = re.sub(r"%\(\w+\)[sd]|%[sd]|<[^>]+>|\{\w+\}", " ", " ".join(texts))
+    return _ascii_words(plain)
+
+
+def interface_vocabulary(catalog_paths: Sequence[Path]) -> tuple[set[str], dict[str, set[str]]]:
+    """(the words of the interface's English, {language: the Latin words its own translations use})."""
+    from babel.messages.pofile import read_po
+
+    english: set[str] = set()
+    own: dict[str, set[str]] = {}
+    for path in catalog_paths:
+        language = path.parts[-3]
+        with path.open("rb") as handle:
+            catalog = read_po(handle)
+        ids, strings = [], []
+        for message in catalog:
+            if not message.id:
+                continue
+            ids += list(message.id) if isinstance(message.id, tuple) else [message.id]
+            strings += [s for s in (message.string if isinstance(message.string, tuple) else (message.string,)) if s]
+        english |= _catalog_words(ids)
+        own.setdefault(language, set()).update(_catalog_words(strings))
+    return english, own
+
+
+def english_word_problems(site: Site, lang: str, english: set[str], own: set[str],
+                          content: set[str]) -> list[str]:
+    """Words of the interface's English shown on a page in ``lang``, outside what the page marks as
+    English. ``own``: Latin words the language's translations use themselves (French shares
+    "information" with English); ``content``: words of names and places that visitors and staff
+    entered, which are never translated."""
+    allowed = own | content | SHARED_WORDS
+    problems = []
+    for page in site.in_language(lang):
+        if not page.is_html:
+            continue
+        leaked = sorted((shown_words(page) & english) - allowed)
+        if leaked:
+            problems.append(f"{page.url}: English words of the interface: {', '.join(leaked[:12])}")
+    return problems

@@ -13,8 +13,8 @@ from flask import Flask
 
 from tests.conftest import make_test_database
 from tests.crawler import (
-    LANGUAGES,
     PANEL_PAGES_PER_VIEW,
+    SHIPPED_LANGUAGES,
     Page,
     Site,
     crawl,
@@ -36,7 +36,7 @@ def gate_app(make_app, tmp_path_factory) -> Flask:
     """The site the gates crawl, on a database of its own: the seed and what the gates add to it,
     never what other tests left behind (a crawl of their records would only be longer)."""
     return make_app(SQLALCHEMY_DATABASE_URI=make_test_database(tmp_path_factory, "gates"),
-                    CONTACT_RATE_LIMIT="1000 per minute")
+                    CONTACT_RATE_LIMIT="1000 per minute", LANGUAGES=SHIPPED_LANGUAGES)
 
 
 @pytest.fixture(scope="session")
@@ -97,7 +97,7 @@ def screenshot_dir(artifacts) -> Path:
 def screenshot_plan(site: Site, folder: Path) -> dict[str, Path]:
     """{page URL: file}: home, a programme page and the archive in each language."""
     plan = {}
-    for lang in LANGUAGES:
+    for lang in site.languages:
         for name, (endpoint, preferred) in SCREENSHOTS.items():
             page = site.find(preferred.format(lang=lang)) or site.first(endpoint, lang)
             if page:
@@ -166,7 +166,7 @@ def panel_client(gate_app, panel_seed):
 @pytest.fixture(scope="session")
 def panel_site(gate_app, panel_client, panel_seed, trop_seed, expert_seed) -> Site:
     # The seeded event first, so that the cap on pages per view keeps its photo and document in.
-    first = tuple(f"/{lang}/admin/events/{panel_seed['event']}/" for lang in LANGUAGES)
+    first = tuple(f"/{lang}/admin/events/{panel_seed['event']}/" for lang in gate_app.config["LANGUAGES"])
     return crawl_panel(gate_app, panel_client, first)
 
 
