@@ -8,8 +8,9 @@ CV is named but not there. Everything it makes says so: partners',
 institutions' and experts' names and opportunities' titles carry "(demo data)"
 (in the title's language for events and opportunities), descriptions and
 experts' profiles open with "Demo data", every account's
-address ends in ``@demo.invalid``, and every event has a seed key starting
-with ``demo-``. The command refuses a database that holds anything else (a
+address ends in ``@demo.example.org`` (a domain reserved for examples, so nothing
+is ever delivered there, that the login form accepts), and every event has a seed
+key starting with ``demo-``. The command refuses a database that holds anything else (a
 real account, or an event that is neither shipped nor demo) unless given
 ``--force``; ``flask setup`` never runs it. A run with the same ``--seed``
 makes the same data again, in place of what that seed made before.
@@ -72,7 +73,7 @@ from oicvet.trop.models import (
 )
 
 #: What makes a row demo data, and shows it.
-DEMO_DOMAIN = "demo.invalid"
+DEMO_DOMAIN = "demo.example.org"
 DEMO_SEED_PREFIX = "demo-"
 NAME_MARKER = "(demo data)"
 TITLE_MARKERS = {"en": "(demo data)", "fr": "(données de démonstration)", "ar": "(بيانات تجريبية)"}

@@ -482,3 +482,19 @@ def test_the_same_seed_replaces_demo_experts_in_place(fresh_app):
     assert runner.invoke(args=["demo-data", *sizes[:-1], "0", "--seed", "7"]).exit_code == 0
     with fresh_app.app_context():
         assert _count(Expert) == 60  # --experts 0 adds none
+
+
+def test_a_demo_account_logs_in_with_the_printed_password(fresh_app):
+    # The README promises it: the demo accounts share the password the command prints.
+    from tests.conftest import log_in
+
+    result = fresh_app.test_cli_runner().invoke(
+        args=["demo-data", "--partners", "2", "--events", "1", "--institutions", "0", "--opportunities", "0",
+              "--experts", "0"])
+    assert result.exit_code == 0, result.output
+    password = result.output.split("has the password: ", 1)[1].strip()
+    with fresh_app.app_context():
+        email = db.session.scalars(select(Account.email).where(Account.email.like("partner-%"))).first()
+    client = fresh_app.test_client()
+    answer = log_in(client, email, password)
+    assert answer.status_code == 302, answer.get_data(as_text=True)[:500]
