@@ -54,7 +54,9 @@ class Config:
     ALLOWED_HOSTS = _host_list(os.environ.get("ALLOWED_HOSTS", "localhost"))
     # None means: SQLite in the instance folder (set by the app factory).
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: an error's message (logged) never quotes the values of a statement,
+    # which may be a password hash, a token or a visitor's personal data.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
 
     # The languages the site is served in, English first: English is the default and
     # the fallback of every text. Each other one needs Babel's data for it and a core
@@ -73,6 +75,8 @@ class Config:
     # file in the instance folder (set by the app factory), shared by one machine's workers.
     REDIS_URL = os.environ.get("REDIS_URL") or None
     RATELIMIT_STORAGE_URI = REDIS_URL
+    # Redis down: each process counts the same limits in its own memory until Redis answers again.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     CONTACT_RATE_LIMIT = os.environ.get("CONTACT_RATE_LIMIT", "5 per minute;30 per day")
     # Per visitor's address. Failed logins are also counted per (e-mail, visitor)
@@ -121,6 +125,13 @@ class Config:
     #: Unset: "content-version" in the instance folder (or the Redis key, with REDIS_URL).
     PAGE_CACHE_VERSION_FILE = os.environ.get("PAGE_CACHE_VERSION_FILE") or None
 
+    # Logs go to stderr (gunicorn and systemd's journal collect them): one line per request
+    # and every error with its request id (oicvet/operations/logs.py). "json" writes JSON lines.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    #: False leaves the site's logger to whoever configures logging (the test runner does).
+    LOG_HANDLER = True
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
@@ -166,6 +177,8 @@ class TestingConfig(Config):
     # Tests of the page cache turn it on, with a version file of their own.
     PAGE_CACHE = False
     REDIS_URL = None
+    # pytest captures the records; tests of the log lines install the handler themselves.
+    LOG_HANDLER = False
 
 
 class ProductionConfig(Config):

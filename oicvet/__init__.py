@@ -30,6 +30,7 @@ def create_app(config: str | type[Config] | None = None, **overrides: Any) -> Fl
     mount_plugin_pages(app, plugins)
     register_error_handlers(app)
     register_cli(app)
+    init_operations(app)
     return app
 
 
@@ -96,6 +97,13 @@ def register_error_handlers(app: Flask) -> None:
     from oicvet import errors
 
     errors.init_app(app)
+
+
+def init_operations(app: Flask) -> None:
+    """Health checks, request logs and backups; last, as the request log wraps every other layer."""
+    from oicvet import operations
+
+    operations.init_app(app)
 
 
 def register_cli(app: Flask) -> None:

@@ -107,13 +107,15 @@ class RedisVersion:
     def __init__(self, url: str) -> None:
         import redis
 
-        self.client = redis.Redis.from_url(url, socket_timeout=2)
+        self.client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
 
     def current(self) -> object:
         return self.client.get(self.KEY)
 
     def move(self) -> None:
-        self.client.incr(self.KEY)
+        # A random value, not a counter: a Redis restarted empty would count 1, 2… again, and
+        # a page kept under an old 2 would pass for current.
+        self.client.set(self.KEY, secrets.token_hex(8))
 
 
 def content_version_for(app: Flask) -> ContentVersion:
@@ -192,6 +194,8 @@ class PageCache:
         self.size = int(app.config.get("PAGE_CACHE_ENTRIES", 2000))
         self.entries: OrderedDict[str, Entry] = OrderedDict()
         self.lock = threading.Lock()
+        self.logger = app.logger
+        self.warned_at = -3600.0
 
     def _key(self, environ: dict[str, Any]) -> str | None:
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
@@ -213,7 +217,13 @@ class PageCache:
         key = self._key(environ)
         if key is None:
             return self.wsgi_app(environ, start_response)
-        version = self.version.current()
+        try:
+            version = self.version.current()
+        except Exception:
+            # Redis is down: no entry can be known to be current, so none is served or kept;
+            # every page is made by the site until Redis answers again.
+            self._warn_unavailable()
+            return self.wsgi_app(environ, start_response)
         with self.lock:
             entry = self.entries.get(key)
             if entry is not None:
@@ -221,6 +231,13 @@ class PageCache:
         if entry is not None and entry.version == version and time.monotonic() - entry.stored < self.max_age:
             return self._replay(entry, environ, start_response)
         return self._store(key, version, environ, start_response)
+
+    def _warn_unavailable(self) -> None:
+        now = time.monotonic()
+        if now - self.warned_at > 60:  # once a minute, not once a request
+            self.warned_at = now
+            self.logger.warning("The page cache cannot read the content version; pages are made uncached",
+                                exc_info=True)
 
     def _replay(self, entry: Entry, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
         if entry.etag and entry.etag in environ.get("HTTP_IF_NONE_MATCH", ""):

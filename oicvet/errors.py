@@ -32,9 +32,13 @@ def _language_for_error() -> None:
 
 
 def render_error(code: int):
+    from oicvet.operations.logs import request_id
+
     _language_for_error()
     title, message = MESSAGES[code]
-    return render_template("errors/error.html", code=code, title=title, message=message), code
+    # The id leads from a visitor's report to the log line, and the traceback, of the request.
+    return render_template("errors/error.html", code=code, title=title, message=message,
+                           request_id=request_id()), code
 
 
 def init_app(app: Flask) -> None:
