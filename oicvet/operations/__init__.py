@@ -1,4 +1,4 @@
-"""Running the site in production: health checks, request logs.
+"""Running the site in production: health checks, request logs, backups.
 
 None of this is a page of the site; it is what an administrator and the machines
 in front of the site (nginx, a load balancer, systemd) rely on.
@@ -10,8 +10,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from oicvet.operations import health, logs
+    from oicvet.operations import backup, health, logs
 
     health.init_app(app)
+    backup.init_app(app)
     # Last: its middleware wraps every other one, so that a page the page cache answers is logged too.
     logs.init_app(app)
