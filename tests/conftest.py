@@ -76,6 +76,15 @@ def fresh_database(url: str) -> str:
     return url
 
 
+def run_setup(app: Flask) -> str:
+    """`flask setup`, as the site's operator runs it; its output."""
+    with app.app_context():  # as `flask` gives its commands
+        result = app.test_cli_runner().invoke(args=["setup"])
+        _db.engine.dispose()
+    assert result.exit_code == 0, f"{result.output}\n{result.exception!r}"
+    return result.output
+
+
 def make_test_database(tmp_path_factory, name: str) -> str:
     """A fresh database for this worker: on PostgreSQL (``TEST_DATABASE_URL``) one beside the given one
     per parallel worker (pytest-xdist) and ``name``; else a SQLite file."""

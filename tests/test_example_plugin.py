@@ -22,7 +22,7 @@ from sqlalchemy import inspect, text
 from config import database_url as normalise_url
 from oicvet.cli import MIGRATIONS
 from oicvet.extensions import db
-from tests.conftest import ALL_SECTORS, ROOT, _reset_database, sibling_database
+from tests.conftest import ALL_SECTORS, ROOT, _reset_database, run_setup, sibling_database
 
 EXAMPLE = ROOT / "examples" / "oicvet-maritime"
 WITH_MARITIME = [*ALL_SECTORS, "maritime"]
@@ -103,7 +103,7 @@ def database(tmp_path_factory) -> str:
 def maritime_app(installed, database, make_app) -> Iterator[Flask]:
     """The site with the six sectors and the example, on its database after `flask setup`, with two ports."""
     app = make_app(SQLALCHEMY_DATABASE_URI=database, OICVET_PLUGINS=WITH_MARITIME)
-    _setup(app)
+    run_setup(app)
     from oicvet_maritime.models import Port
 
     with app.app_context():
@@ -112,15 +112,6 @@ def maritime_app(installed, database, make_app) -> Iterator[Flask]:
     yield app
     with app.app_context():
         db.engine.dispose()
-
-
-def _setup(app: Flask) -> str:
-    """`flask setup`, as the site's operator runs it; its output."""
-    with app.app_context():  # as `flask` gives its commands
-        result = app.test_cli_runner().invoke(args=["setup"])
-        db.engine.dispose()
-    assert result.exit_code == 0, f"{result.output}\n{result.exception!r}"
-    return result.output
 
 
 def _versions(app: Flask) -> set[str]:
@@ -150,7 +141,7 @@ def test_setup_upgrades_the_core_and_the_plugin_branch(maritime_app):
     assert {"maritime_port", "event", "account"} <= tables
     assert columns == {"id", "name", "country"}
     # Run again, it has nothing left to do.
-    _setup(maritime_app)
+    run_setup(maritime_app)
     assert _versions(maritime_app) == core_heads | {"maritime_0001"}
 
 
@@ -218,7 +209,7 @@ def test_the_stylesheet_is_served_and_uses_logical_properties(maritime_app):
 def test_a_site_that_leaves_the_plugin_out_starts_sets_up_and_keeps_its_table(maritime_app, database, make_app):
     app = make_app(SQLALCHEMY_DATABASE_URI=database, OICVET_PLUGINS=ALL_SECTORS)
     assert "maritime" not in [plugin.key for plugin in app.extensions["oicvet.plugins"]]
-    _setup(app)
+    run_setup(app)
     client = app.test_client()
     assert client.get("/en/sectors/maritime/").status_code == 404
     assert client.get("/en/maritime/ports/").status_code == 404
