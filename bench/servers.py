@@ -1,7 +1,7 @@
 """The throw-away site, and the servers that serve it: gunicorn, and nginx in front of it.
 
 Everything lives in one temporary folder: the SQLite database, mail, logs,
-nginx's configuration, certificate and cache. Servers listen on free ports of
+nginx's configuration, certificate and access log. Servers listen on free ports of
 127.0.0.1 and are stopped when their ``with`` block ends.
 """
 
@@ -18,13 +18,14 @@ import ssl
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE_CONF = ROOT / "deploy" / "nginx" / "oicvet.conf"
+GUNICORN_CONF = ROOT / "gunicorn.conf.py"
 STATIC = ROOT / "oicvet" / "static"
 #: Every page is asked for with this cookie, as by a returning visitor: the first
 #: visit sets the language cookie, which makes that one answer private.
@@ -171,6 +172,7 @@ def _stop(process: subprocess.Popen) -> None:
 class Gunicorn:
     process: subprocess.Popen
     base: str
+    log: Path  # gunicorn's lines and the site's own
 
     @property
     def port(self) -> int:
@@ -191,20 +193,27 @@ class Gunicorn:
 
 @contextmanager
 def gunicorn(site: Site, app: str = "wsgi:app", name: str = "site", public_url: str | None = None,
-             **env: str) -> Iterator[Gunicorn]:
-    """``app`` under gunicorn with 2 sync workers, the settings every run shares."""
+             workers: int = WORKERS, **env: str) -> Iterator[Gunicorn]:
+    """``app`` under gunicorn with the shipped gunicorn.conf.py, ``workers`` sync workers on a free port.
+
+    One difference from production: no worker is replaced after its share of requests
+    (``max_requests``), so that a run measures serving, never a worker's start-up, and the
+    memory part follows the same workers throughout.
+    """
     port = free_port()
     log = site.folder / "logs" / f"gunicorn-{name}.log"
     environment = site.environment(public_url=public_url or f"http://127.0.0.1:{port}", **env)
-    command = [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--worker-class", "sync",
-               "--bind", f"127.0.0.1:{port}", "--no-control-socket", "--error-logfile", str(log), app]
-    process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.STDOUT)
+    command = [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), "--workers", str(workers),
+               "--bind", f"127.0.0.1:{port}", "--max-requests", "0", "--error-logfile", str(log), app]
+    # The site's own log lines (one per request, and errors with their request id) go to stderr,
+    # as in production: into the same file as gunicorn's.
+    with log.open("a") as output:
+        process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT)
     try:
         _wait_for_port(port, process, log, f"gunicorn ({name})")
-        server = Gunicorn(process, f"http://127.0.0.1:{port}")
+        server = Gunicorn(process, f"http://127.0.0.1:{port}", log)
         deadline = time.monotonic() + 30
-        while len(server.worker_pids()) < WORKERS:  # the port opens before the workers are forked
+        while len(server.worker_pids()) < workers:  # the port opens before the workers are forked
             if time.monotonic() > deadline:
                 raise HarnessError(f"gunicorn ({name}) did not start its workers:\n{_tail(log)}")
             time.sleep(0.05)
@@ -227,15 +236,30 @@ def certificate(folder: Path) -> tuple[Path, Path]:
     return cert, key
 
 
-def site_config(app_port: int, https_port: int, http_port: int, cert: Path, key: Path, static: Path,
-                cache: Path, host: str = NGINX_HOST) -> str:
-    """The shipped nginx site with its EDIT lines and ports set on loopback (``cache``: unused, kept for callers).
+#: The shipped file's app processes, replaced by the harness's.
+UPSTREAM_LINES = (
+    "    server 127.0.0.1:8001;  # EDIT: one line per app process or machine\n"
+    "    server 127.0.0.1:8002;\n"
+)
+#: The shipped file's access log, replaced by a file of the harness's folder (or none).
+ACCESS_LOG_LINE = "access_log /var/log/nginx/oicvet.access.log oicvet;"
 
-    The bench and tests/test_front_server.py both run it so: the file as shipped, but for these lines.
+
+def site_config(app_ports: int | Sequence[int], https_port: int, http_port: int, cert: Path, key: Path,
+                static: Path, access_log: Path | None = None, host: str = NGINX_HOST) -> str:
+    """The shipped nginx site with its EDIT lines and ports set on loopback.
+
+    ``app_ports``: the gunicorn processes nginx passes requests to, in turn. ``access_log``: where
+    nginx writes its line per request (None: nowhere). The bench and the tests run it so: the file
+    as shipped, but for these lines.
     """
+    ports = [app_ports] if isinstance(app_ports, int) else list(app_ports)
+    if not ports:
+        raise HarnessError("nginx needs at least one app process")
     text = SITE_CONF.read_text()
     replacements = {
-        "server 127.0.0.1:8000;": f"server 127.0.0.1:{app_port};",
+        UPSTREAM_LINES: "".join(f"    server 127.0.0.1:{port};\n" for port in ports),
+        ACCESS_LOG_LINE: f"access_log {access_log} oicvet;" if access_log else "access_log off;",
         "server_name oicvet.example.org;": f"server_name {host};",
         "/etc/ssl/certs/oicvet.pem": str(cert),
         "/etc/ssl/private/oicvet.key": str(key),
@@ -267,18 +291,23 @@ def static_folder(folder: Path) -> Path:
 class Nginx:
     base: str
     static: Path  # what nginx serves at /static/
+    access_log: Path
 
 
 @contextmanager
-def nginx(folder: Path, app_port: int, https_port: int) -> Iterator[Nginx]:
-    """The shipped site file under a wrapper config like Debian's, over HTTPS."""
+def nginx(folder: Path, app_ports: int | Sequence[int], https_port: int) -> Iterator[Nginx]:
+    """The shipped site file under a wrapper config like Debian's, over HTTPS, in front of ``app_ports``.
+
+    Its access log is ``nginx/access.log`` in ``folder``, as in production (one line per request).
+    """
     front = folder / "nginx"
     front.mkdir(exist_ok=True)
     cert, key = certificate(front)
     http_port = free_port()
     static = static_folder(front)
+    access_log = front / "access.log"
     (front / "site.conf").write_text(
-        site_config(app_port, https_port, http_port, cert, key, static, front / "cache")
+        site_config(app_ports, https_port, http_port, cert, key, static, access_log)
     )
     # Close to Debian's nginx.conf: one worker per core, sendfile, its MIME types for
     # what the site serves. Workers run as this user (as root, nginx would choose nobody,
@@ -300,6 +329,6 @@ def nginx(folder: Path, app_port: int, https_port: int) -> Iterator[Nginx]:
                                    stdout=output, stderr=subprocess.STDOUT)
     try:
         _wait_for_port(https_port, process, log, "nginx")
-        yield Nginx(f"https://{NGINX_HOST}:{https_port}", static)
+        yield Nginx(f"https://{NGINX_HOST}:{https_port}", static, access_log)
     finally:
         _stop(process)

@@ -4,9 +4,10 @@ Gunicorn answers an over-long request line or header itself (414, 431), before
 the site sees it, so those answers have none of the site's headers; nginx
 refuses such requests first, and adds the headers to any answer that lacks
 them, never twice to one that has them. nginx serves the site's static files
-itself, and keeps no page, so that an edit shows on the next request.
+itself, and keeps no page, so that an edit shows on the next request. Its access
+log writes no token and no query string, and shares each request's id with the site.
 Runs Debian's nginx on a free port, with a throwaway certificate, in front of
-gunicorn on another.
+gunicorn (with the shipped gunicorn.conf.py) on another.
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ import contextlib
 import http.client
 import os
 import pwd
+import re
 import shutil
 import socket
 import ssl
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -55,11 +58,16 @@ def _wait_for(port: int, process: subprocess.Popen, log: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def front_server(tmp_path_factory, database_url, mail_folder) -> Iterator[str]:
+def front_folder(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("front")
+
+
+@pytest.fixture(scope="module")
+def front_server(front_folder, database_url, mail_folder) -> Iterator[str]:
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(nginx).exists():
         pytest.fail("nginx is missing: install Debian's nginx (scripts/test does)")
-    folder = tmp_path_factory.mktemp("front")
+    folder = front_folder
     certificate, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", f"/CN={HOST}",
@@ -74,14 +82,14 @@ def front_server(tmp_path_factory, database_url, mail_folder) -> Iterator[str]:
     # A request line of 2,000 bytes passes nginx but not this gunicorn: its bare 414 must get the headers too.
     app_log = folder / "gunicorn.log"
     app = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{app_port}",
-         "--limit-request-line", "1500", factory],
+        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "--workers", "1",
+         "--bind", f"127.0.0.1:{app_port}", "--limit-request-line", "1500", factory],
         cwd=ROOT, stdout=app_log.open("w"), stderr=subprocess.STDOUT,
     )
     (folder / "site.conf").write_text(
-        site_config(app_port, https_port, http_port, certificate, key, STATIC, folder / "cache", host=HOST)
+        site_config([app_port], https_port, http_port, certificate, key, STATIC, folder / "access.log", host=HOST)
     )
-    # Workers run as this user (as root, nginx would pick nobody), so they can write the cache here.
+    # Workers run as this user (as root, nginx would pick nobody), so they can write the access log here.
     (folder / "nginx.conf").write_text(
         f"daemon off;\nuser {pwd.getpwuid(os.getuid()).pw_name};\npid {folder}/nginx.pid;\n"
         f"error_log {folder}/error.log;\nevents {{}}\n"
@@ -220,3 +228,59 @@ def test_only_the_panel_s_upload_forms_take_large_bodies(front_server):
     # ... and passes it to the two upload forms, where the site answers (a visitor is sent to log in).
     for path in ("/en/admin/events/1/photos", "/en/admin/events/1/documents"):
         assert _post_size(front_server, path, two_megabytes) in (302, 303), path
+
+
+# The access log, the request id, the health checks.
+
+
+def _logged(folder: Path, needle: str) -> list[str]:
+    """The access log's lines that contain ``needle`` (nginx writes a line once it has answered)."""
+    log = folder / "access.log"
+    deadline = time.monotonic() + 5
+    while True:
+        lines = log.read_text().splitlines() if log.exists() else []
+        found = [line for line in lines if needle in line]
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
+
+
+def test_the_access_log_writes_no_token_and_no_query_string(front_server, front_folder):
+    secrets = [f"SeCrEt{n}x" for n in range(5)]
+    paths = [
+        f"/en/account/reset/{secrets[0]}?next=/{secrets[1]}",
+        f"/ar/account/login/{secrets[2]}",
+        f"/fr/account/%63onfirm/{secrets[3]}",  # "confirm", encoded: nginx decodes the path it logs
+        f"/en/partners/?q={secrets[4]}",
+    ]
+    for path in paths:
+        _get(front_server, path, **ANONYMOUS)
+    # A last request of its own: once its line is written, so are those above it (one nginx worker).
+    last = f"/en/about/last-{uuid.uuid4().hex}"
+    _get(front_server, last, **ANONYMOUS)
+    assert _logged(front_folder, f'"GET {last} ')
+    log = (front_folder / "access.log").read_text()
+    for secret in secrets:
+        assert secret not in log
+    assert '"GET /en/account/reset/[redacted] ' in log
+    assert '"GET /ar/account/login/[redacted] ' in log
+    assert '"GET /fr/account/confirm/[redacted] ' in log
+    assert '"GET /en/partners/ ' in log
+
+
+def test_nginx_and_the_site_log_a_request_under_one_id(front_server, front_folder):
+    # A visitor's own X-Request-ID is not taken: nginx sends its own, which the site answers with.
+    status, headers = _get(front_server, "/en/about/", **{**ANONYMOUS, "X-Request-ID": "chosen-by-the-visitor"})
+    assert status == 200
+    ident = headers["X-Request-ID"]
+    assert re.fullmatch(r"[0-9a-f]{32}", ident), ident
+    [line] = _logged(front_folder, f"request_id={ident}")
+    assert '"GET /en/about/ HTTP/1.1" 200 ' in line
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/readyz"])
+def test_health_checks_pass_through_and_are_kept_by_no_one(front_server, path):
+    status, headers, body = _fetch(front_server, path)
+    assert status == 200, body
+    assert headers["Cache-Control"] == "no-store"
+    _assert_headers_once(headers)
