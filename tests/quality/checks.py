@@ -343,3 +343,29 @@ def english_word_problems(site: Site, lang: str, english: set[str], own: set[str
         if leaked:
             problems.append(f"{page.url}: English words of the interface: {', '.join(leaked[:12])}")
     return problems
+
+
+# Arabic punctuation on Arabic pages ------------------------------------------------------------
+
+_ARABIC_OR_DIGIT = "\u0600-\u06ff\u0660-\u0669\u06f0-\u06f90-9"
+# A Latin comma, semicolon or question mark with Arabic text on a side of it, or a comma and a space
+# between two numbers ("2009, 2011": a list); "1,600" inside a number is no punctuation.
+_LATIN_IN_ARABIC = re.compile(
+    rf"[\u0600-\u06ff][ \u00a0]*[,;?]|[,;?][ \u00a0]*[\u0600-\u06ff]|[{_ARABIC_OR_DIGIT}][,;][ \u00a0]+[{_ARABIC_OR_DIGIT}]"
+)
+
+
+def arabic_punctuation_problems(site: Site) -> list[str]:
+    """No Latin , ; ? in the Arabic text of Arabic pages (the Arabic ، ؛ ؟ instead), wherever the
+    text comes from: a catalog, a template, or a list joined in the code."""
+    problems = []
+    for page in site.in_language("ar"):
+        if not page.is_html:
+            continue
+        parser = _ShownText("ar")
+        parser.feed(page.html)
+        parser.close()
+        found = sorted({match.group(0) for chunk in parser.chunks for match in _LATIN_IN_ARABIC.finditer(chunk)})
+        if found:
+            problems.append(f"{page.url}: Latin punctuation in Arabic text: {' | '.join(found[:6])}")
+    return problems

@@ -164,3 +164,8 @@ def test_no_english_word_of_the_interface_on_a_page_in_another_language(site, la
     english, own = checks.interface_vocabulary(checks.CATALOGS)
     problems = checks.english_word_problems(site, lang, english, own.get(lang, set()), entered_names)
     assert not problems, _report(problems)
+
+
+def test_arabic_pages_use_arabic_punctuation(site):
+    problems = checks.arabic_punctuation_problems(site)
+    assert not problems, _report(problems)
