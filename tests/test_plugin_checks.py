@@ -357,3 +357,23 @@ def test_the_programmes_feature_shows_the_kinds_label(app):
         shown = msgid if lang == "en" else _core_catalog(lang).get(msgid).string
         html = client.get(f"/{lang}/events/{event_id}/").get_data(as_text=True)
         assert f"<dd>{escape(shown)}</dd>" in html, (lang, kind)
+
+
+def test_a_plugins_text_with_a_number_is_a_plural_entry_it_must_translate(tmp_path):
+    # lazy_ngettext comes from oicvet.plugins, and the catalog checks find its entry with both forms.
+    from oicvet.plugins import lazy_ngettext
+    from oicvet.plugins.testing import source_msgids
+
+    package = tmp_path / "harbours"
+    package.mkdir()
+    (package / "__init__.py").write_text(
+        "from oicvet.plugins import lazy_ngettext\n"
+        "BERTHS = lazy_ngettext('%(num)d berth', '%(num)d berths', 3)\n"
+    )
+    plugin = SectorPlugin(key="harbours", title=LazyText(str, "Harbours"), description=LazyText(str, "Ports"),
+                          order=1, programmes=[])
+    plugin.root = package
+    found, errors = source_msgids(plugin)
+    assert errors == []
+    assert ("%(num)d berth", "%(num)d berths") in found
+    assert str(lazy_ngettext("%(num)d berth", "%(num)d berths", 3)) == "3 berths"

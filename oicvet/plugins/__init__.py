@@ -5,7 +5,8 @@ A plugin is a package that exposes one object, ``plugin``, an instance of
 pages, filters and seed content from it once, at start-up.
 
 Plugins import from here, ``lazy_gettext`` included (as ``_l``: the
-extraction keyword); nothing in the core imports a plugin.
+extraction keyword) and ``lazy_ngettext`` for a text with a number; nothing
+in the core imports a plugin.
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from pathlib import Path
 
 from flask import Blueprint, Flask
 
-from oicvet.i18n import LazyText, lazy_gettext
+from oicvet.i18n import LazyText, lazy_gettext, lazy_ngettext
 
 __all__ = [
     "EVENT_KINDS",
     "HOOK_TEMPLATES",
     "lazy_gettext",
+    "lazy_ngettext",
     "MenuLink",
     "PluginError",
     "Programme",

@@ -375,7 +375,7 @@ def _extracted(package: Path):
         method_map, options_map = parse_mapping_cfg(handle)
     template = Catalog(fuzzy=True)
     for filename, lineno, message, comments, context in extract_from_dir(
-            str(package), method_map, options_map, keywords={**DEFAULT_KEYWORDS, "_l": None}):
+            str(package), method_map, options_map, keywords={**DEFAULT_KEYWORDS, "_l": None, "lazy_ngettext": (1, 2)}):
         template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return template
 

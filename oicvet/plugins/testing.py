@@ -61,7 +61,7 @@ _METHODS = [
     ("**.py", "python"),
 ]
 _JINJA_OPTIONS = {"extensions": "jinja2.ext.do", "silent": "false"}
-_KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
+_KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2)}
 # Named placeholders, and the bare positional ones; "100 %" in French prose is no placeholder.
 #: The OIC's official languages besides English. Their catalogs translate every text, the programmes'
 #: texts and the events included. A catalog of another language (Turkish, say) may leave those to
