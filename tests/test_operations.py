@@ -178,3 +178,11 @@ def test_the_proxy_request_id_is_taken_only_from_a_trusted_proxy(make_app, proxi
     environ = {"HTTP_X_REQUEST_ID": given}
     answer = app.test_client().get("/healthz", environ_base=environ)
     assert (answer.headers["X-Request-ID"] == given) is kept
+
+
+def test_a_path_cannot_forge_a_line_of_the_text_log(make_app, capsys):
+    app = logged_app(make_app, log_format="text")
+    app.test_client().get("/en/nothing%0a2026-01-01 INFO oicvet.requests [x] GET /forged 200").get_data()
+    lines = [line for line in capsys.readouterr().err.splitlines() if "oicvet.requests" in line]
+    assert len(lines) == 1
+    assert "/en/nothing\\x0a2026-01-01" in lines[0]

@@ -31,6 +31,7 @@ REQUEST_ID = "oicvet.request_id"
 LOG_PATH = "oicvet.log_path"
 REDACTED = "[redacted]"
 _GIVEN_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 #: Loggers whose lines take this format: the site's own, and the request lines.
 SITE_LOGGER = "oicvet"
 requests_log = logging.getLogger("oicvet.requests")
@@ -92,6 +93,8 @@ class RequestLog:
     def _log(environ: dict[str, Any], status: int, started: float) -> None:
         duration = (time.perf_counter() - started) * 1000
         path = environ.get(LOG_PATH) or (environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""))
+        # A path is the visitor's to choose: "%0a" in it must not start a forged line of the log.
+        path = _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", path)
         requests_log.info(
             "%s %s %s %.1fms", environ.get("REQUEST_METHOD", "-"), path, status, duration,
             extra={"request_id": environ.get(REQUEST_ID), "method": environ.get("REQUEST_METHOD"),
