@@ -61,6 +61,9 @@ class Config:
     # The languages the site is served in, English first: English is the default and
     # the fallback of every text. Each other one needs Babel's data for it and a core
     # catalog (translations/<code>/LC_MESSAGES/messages.po, or in a folder below).
+    # Turkish ships with the code but is off by default (README, "Turkish"):
+    # OICVET_LANGUAGES=en,ar,fr,tr serves it. A plugin gets a language's catalog with
+    # `flask translate update --add <code>`.
     LANGUAGES = language_list(os.environ.get("OICVET_LANGUAGES", "en,ar,fr"))
     # Extra catalog folders, read after the core's and the plugins' (same layout:
     # <code>/LC_MESSAGES/<domain>.po, where the domain is "messages" for the core and
