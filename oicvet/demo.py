@@ -661,18 +661,28 @@ def _insert_institutions(connection: Any, rng: random.Random, run: str, count: i
         for number in range(count)
     )
     for batch in _batches(generated):
-        connection.execute(insert(Account.__table__), [row["account"] for row in batch])
-        # A TROP member is an approved institution (the role comes with the approval).
-        members = [{"account_id": row["account"]["id"], "role": Role.TROP_MEMBER.value}
-                   for row in batch if row["institution"]["status"] == Status.APPROVED.value]
-        if members:
-            connection.execute(insert(AccountRole.__table__), members)
-        connection.execute(insert(TropInstitution.__table__), [row["institution"] for row in batch])
-        fields = [field for row in batch for field in row["fields"]]
-        if fields:
-            connection.execute(insert(TropInstitutionField.__table__), fields)
+        # A TROP member is an approved institution.
+        _insert_profiles(connection, batch, "institution", TropInstitution, Role.TROP_MEMBER,
+                         ((TropInstitutionField, "fields"),))
         hosts += [row["host"] for row in batch]
     return hosts
+
+
+def _insert_profiles(connection: Any, batch: list[dict[str, Any]], profile: str, table: type, role: Role,
+                     children: tuple[tuple[type, str], ...]) -> None:
+    """A batch of demo profiles of one kind (``row[profile]``): their accounts, the role of the approved
+    ones (it comes with the approval, as staff's review gives it), the profiles, then their child rows
+    (``row[key]`` for each ``(model, key)``)."""
+    connection.execute(insert(Account.__table__), [row["account"] for row in batch])
+    members = [{"account_id": row["account"]["id"], "role": role.value}
+               for row in batch if row[profile]["status"] == Status.APPROVED.value]
+    if members:
+        connection.execute(insert(AccountRole.__table__), members)
+    connection.execute(insert(table.__table__), [row[profile] for row in batch])
+    for model, key in children:
+        rows = [child for row in batch for child in row[key]]
+        if rows:
+            connection.execute(insert(model.__table__), rows)
 
 
 def _account(account_id: int, email: str, name: str, password_hash: str, lang: str, status: Status,
@@ -910,16 +920,9 @@ def _insert_experts(connection: Any, rng: random.Random, run: str, count: int, p
         for number in range(count)
     )
     for batch in _batches(generated):
-        connection.execute(insert(Account.__table__), [row["account"] for row in batch])
-        # An expert's role comes with the approval, as for a TROP member.
-        members = [{"account_id": row["account"]["id"], "role": Role.EXPERT.value}
-                   for row in batch if row["expert"]["status"] == Status.APPROVED.value]
-        if members:
-            connection.execute(insert(AccountRole.__table__), members)
-        connection.execute(insert(Expert.__table__), [row["expert"] for row in batch])
-        for table, key in ((ExpertRoster, "rosters"), (ExpertField, "fields"), (ExpertLanguage, "languages"),
-                           (ExpertCountry, "countries")):
-            connection.execute(insert(table.__table__), [child for row in batch for child in row[key]])
+        _insert_profiles(connection, batch, "expert", Expert, Role.EXPERT,
+                         ((ExpertRoster, "rosters"), (ExpertField, "fields"), (ExpertLanguage, "languages"),
+                          (ExpertCountry, "countries")))
 
 
 def _expert(rng: random.Random, run: str, number: int, account_id: int, expert_id: int, password_hash: str,
