@@ -527,14 +527,7 @@ def _partner(rng: random.Random, run: str, number: int, account_id: int, partner
         "contact_name": f"{first} {last}",
         "contact_position": rng.choice(POSITIONS[lang]),
         "phone": "",
-        "status": status.value,
-        "rejection_reason": REJECTION if status == Status.REJECTED else "",
-        "reviewed_at": updated if status in (Status.APPROVED, Status.REJECTED) else None,
-        "created_at": created,
-        "updated_at": updated,
-        "pending_changes": None,
-        "changes_submitted_at": None,
-        "changes_refused_reason": "",
+        **_review_columns(status, created, updated),
         # What the Searchable mixin would have stored: the ORM's events do not run here.
         "search_text": index_text(name, acronym, description, cooperation),
     }
@@ -685,6 +678,20 @@ def _insert_profiles(connection: Any, batch: list[dict[str, Any]], profile: str,
             connection.execute(insert(model.__table__), rows)
 
 
+def _review_columns(status: Status, created: datetime, updated: datetime) -> dict[str, Any]:
+    """The columns every reviewed profile has (partners', institutions', experts'), for its status."""
+    return {
+        "status": status.value,
+        "rejection_reason": REJECTION if status == Status.REJECTED else "",
+        "reviewed_at": updated if status in (Status.APPROVED, Status.REJECTED) else None,
+        "created_at": created,
+        "updated_at": updated,
+        "pending_changes": None,
+        "changes_submitted_at": None,
+        "changes_refused_reason": "",
+    }
+
+
 def _account(account_id: int, email: str, name: str, password_hash: str, lang: str, status: Status,
              created: datetime) -> dict[str, Any]:
     """A demo profile's account row: confirmed unless the profile is not."""
@@ -731,14 +738,7 @@ def _institution(rng: random.Random, run: str, number: int, account_id: int, ins
         "contact_name": f"{first} {last}",
         "contact_position": rng.choice(POSITIONS[lang]),
         "description": description,
-        "status": status.value,
-        "rejection_reason": REJECTION if status == Status.REJECTED else "",
-        "reviewed_at": updated if status in (Status.APPROVED, Status.REJECTED) else None,
-        "created_at": created,
-        "updated_at": updated,
-        "pending_changes": None,
-        "changes_submitted_at": None,
-        "changes_refused_reason": "",
+        **_review_columns(status, created, updated),
     }
     institution["search_text"] = _search_text(TropInstitution, institution)
     chosen = tuple(rng.sample(sectors, min(len(sectors), rng.randint(1, 3)))) if sectors else ()
@@ -976,14 +976,7 @@ def _expert(rng: random.Random, run: str, number: int, account_id: int, expert_i
         "cv_name": f"demo-{run}-{number}.pdf",
         "cv_size": 0,
         "cv_uploaded_at": created,
-        "status": status.value,
-        "rejection_reason": REJECTION if status == Status.REJECTED else "",
-        "reviewed_at": updated if status in (Status.APPROVED, Status.REJECTED) else None,
-        "created_at": created,
-        "updated_at": updated,
-        "pending_changes": None,
-        "changes_submitted_at": None,
-        "changes_refused_reason": "",
+        **_review_columns(status, created, updated),
     }
     expert["search_text"] = _search_text(Expert, expert)
     return {
